@@ -80,3 +80,9 @@ CREATE TABLE IF NOT EXISTS raw.laporan (
     "manajemen_aktiva_ya" INTEGER,
     "manajemen_likuiditas_ya" INTEGER
 );
+
+-- The body of every API page or push request, as received.
+CREATE TABLE IF NOT EXISTS raw.api_pages (
+    submission_id  BIGINT NOT NULL,
+    body           JSON NOT NULL
+);

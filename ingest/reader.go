@@ -1,0 +1,92 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Grid is one sheet of a file as rows of cell text. For XLSX the text is the raw cell value (never the
+// display string), so a date cell reads as its serial number; Machine marks those numeric raw values.
+type Grid struct {
+	Sheet    string
+	Rows     []GridRow
+	Merges   []Merge // merged ranges (XLSX), used to fill header cells
+	Date1904 bool
+	// Truncated is set when reading stopped at a limit (rows, trailing empty rows).
+	Truncated string
+}
+
+// GridRow is one physical row.
+type GridRow struct {
+	Number  int      // as Excel numbers it (1-based); for CSV the record number, header = 1
+	Cells   []string // cell text
+	Machine []bool   // per cell: a numeric raw value from a spreadsheet (read literally)
+}
+
+// Merge is a merged cell range, 0-based inclusive column and 1-based row bounds.
+type Merge struct {
+	Row1, Row2, Col1, Col2 int
+	Value                  string
+}
+
+// Reader reads a file into grids, one per sheet.
+type Reader interface {
+	Read(path string, lim Limits) ([]Grid, error)
+}
+
+// Limits protect the process from oversized or hostile files.
+type Limits struct {
+	MaxFileBytes        int64
+	MaxUnzipBytes       int64
+	MaxCompressionRatio float64
+	MaxRows             int
+	MaxEmptyRows        int
+}
+
+// FileError is a problem with the file as a whole; it says what to do in Bahasa Indonesia.
+type FileError struct {
+	File string
+	Msg  string
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s (%v)", e.File, e.Msg, e.Err)
+	}
+	return e.File + ": " + e.Msg
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ErrUnsupported is wrapped by FileError for file kinds Pantau cannot read.
+var ErrUnsupported = errors.New("jenis berkas tidak didukung")
+
+// readerFor picks a reader by extension.
+func readerFor(path string) (Reader, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		return xlsxReader{}, nil
+	case ".csv", ".txt":
+		return csvReader{}, nil
+	case ".xls", ".ods":
+		return nil, &FileError{File: filepath.Base(path), Err: ErrUnsupported,
+			Msg: "berkas .xls/.ods lama tidak dapat dibaca langsung; buka di Excel atau LibreOffice lalu simpan sebagai .xlsx (Simpan Sebagai → Buku Kerja Excel .xlsx)"}
+	}
+	return nil, &FileError{File: filepath.Base(path), Err: ErrUnsupported,
+		Msg: "hanya berkas .xlsx dan .csv yang diterima"}
+}
+
+func checkSize(path string, lim Limits) (int64, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, &FileError{File: filepath.Base(path), Msg: "berkas tidak dapat dibuka", Err: err}
+	}
+	if lim.MaxFileBytes > 0 && st.Size() > lim.MaxFileBytes {
+		return 0, &FileError{File: filepath.Base(path), Msg: fmt.Sprintf("berkas %d MB melebihi batas %d MB (ingest.max_file_mb)", st.Size()>>20, lim.MaxFileBytes>>20)}
+	}
+	return st.Size(), nil
+}

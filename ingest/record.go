@@ -1,0 +1,317 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pantau-koperasi/pantau/internal/fields"
+	"github.com/pantau-koperasi/pantau/internal/wilayah"
+)
+
+// Problem is one reason a row was rejected (or a warning about it), in Bahasa Indonesia.
+type Problem struct {
+	Sheet  string `json:"sheet"`
+	Row    int    `json:"row"`
+	Column string `json:"column"` // canonical field; "" when the row as a whole is at fault
+	Label  string `json:"label"`  // the header as written
+	Value  string `json:"value"`
+	Reason string `json:"reason"`
+	Code   string `json:"code"`
+}
+
+// String renders the problem as staff read it: "lembar 'Data', baris 12, kolom Simpanan Wajib: ...".
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.Sheet != "" {
+		fmt.Fprintf(&b, "lembar %q, ", p.Sheet)
+	}
+	fmt.Fprintf(&b, "baris %d", p.Row)
+	if p.Label != "" {
+		fmt.Fprintf(&b, ", kolom %s", p.Label)
+	} else if p.Column != "" {
+		fmt.Fprintf(&b, ", kolom %s", p.Column)
+	}
+	b.WriteString(": " + p.Reason)
+	return b.String()
+}
+
+// Record is one parsed row: Values holds, per canonical field in fields.All() order, nil (not
+// reported), string, int64 (counts, years; cents for money) or time.Time (dates).
+type Record struct {
+	Sheet    string
+	Row      int
+	Values   []any
+	Cells    map[string]string // label as written → cell text, for raw.rows
+	Problems []Problem
+}
+
+var fieldIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, f := range fields.All() {
+		m[f.Name] = i
+	}
+	return m
+}()
+
+// Get returns the value of a canonical field.
+func (r *Record) Get(name string) any { return r.Values[fieldIndex[name]] }
+
+func (r *Record) set(name string, v any) { r.Values[fieldIndex[name]] = v }
+
+func (r *Record) str(name string) string {
+	s, _ := r.Get(name).(string)
+	return s
+}
+
+func (r *Record) num(name string) (int64, bool) {
+	v, ok := r.Get(name).(int64)
+	return v, ok
+}
+
+// rowContext is what validation of a row needs beyond its cells.
+type rowContext struct {
+	kind     Kind
+	tahun    int // from the sheet/title, 0 = none
+	date1904 bool
+	resolver *wilayah.Resolver
+	nikByBH  map[string]string // nomor_badan_hukum → nik already known
+	now      time.Time
+	labels   map[string]string // canonical field → label as written
+}
+
+func (c *rowContext) problem(r *Record, field, value, code, reason string) {
+	r.Problems = append(r.Problems, Problem{Sheet: r.Sheet, Row: r.Row, Column: field, Label: c.labels[field], Value: value, Reason: reason, Code: code})
+}
+
+// Input is one row keyed by canonical field (the API path) or read from a grid (the file path):
+// the text of each recognised cell and whether it is a spreadsheet's numeric raw value.
+type Input struct {
+	Sheet   string
+	Row     int
+	Text    map[string]string
+	Machine map[string]bool
+	Cells   map[string]string
+}
+
+// parseRow reads and validates one row. Every problem is recorded; a row with problems is quarantined.
+func parseRow(in Input, c *rowContext) *Record {
+	r := &Record{Sheet: in.Sheet, Row: in.Row, Values: make([]any, len(fields.All())), Cells: in.Cells}
+	for _, f := range fields.All() {
+		s, ok := in.Text[f.Name]
+		if !ok {
+			continue
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		machine := in.Machine[f.Name]
+		switch f.Kind {
+		case fields.Text:
+			r.set(f.Name, strings.Join(strings.Fields(s), " "))
+		case fields.Code:
+			if s == "-" {
+				continue
+			}
+			cl, ok := classify(s)
+			if !ok {
+				c.problem(r, f.Name, s, "kode_tidak_dikenal", fmt.Sprintf("%q bukan %s yang dikenal", s, strings.ToLower(f.Label)))
+				continue
+			}
+			// A mixed list value may name another dimension: "Kopwan" in the jenis column.
+			for name, v := range map[string]string{"jenis": cl.jenis, "kelompok": cl.kelompok, "bentuk": cl.bentuk} {
+				if v == "" {
+					continue
+				}
+				if cur, ok := r.Get(name).(string); ok && cur != v && name != f.Name {
+					continue // the dedicated column wins
+				}
+				r.set(name, v)
+			}
+		case fields.Count, fields.Year:
+			v, err := ParseCount(s, machine)
+			if errors.Is(err, errNoValue) {
+				continue
+			}
+			if err != nil {
+				c.problem(r, f.Name, s, "angka_tidak_terbaca", fmt.Sprintf("%s bukan bilangan bulat", quote(s)))
+				continue
+			}
+			if v < 0 {
+				c.problem(r, f.Name, s, "negatif", fmt.Sprintf("%s tidak boleh negatif", quote(s)))
+				continue
+			}
+			if f.Max > 0 && v > int64(f.Max) {
+				c.problem(r, f.Name, s, "di_luar_rentang", fmt.Sprintf("%s melebihi jumlah pertanyaan (%d)", quote(s), f.Max))
+				continue
+			}
+			r.set(f.Name, v)
+		case fields.Money, fields.Ratio:
+			v, err := ParseMoney(s, machine)
+			if errors.Is(err, errNoValue) {
+				continue
+			}
+			if err != nil {
+				c.problem(r, f.Name, s, "angka_tidak_terbaca", fmt.Sprintf("%s bukan angka rupiah (contoh: 1.250.000 atau Rp 1,25 jt)", quote(s)))
+				continue
+			}
+			if v < 0 && !f.Signed {
+				c.problem(r, f.Name, s, "negatif", fmt.Sprintf("%s tidak boleh negatif", quote(s)))
+				continue
+			}
+			r.set(f.Name, v)
+		case fields.Date:
+			t, err := ParseDate(s, c.date1904)
+			if errors.Is(err, errNoValue) {
+				continue
+			}
+			if err != nil {
+				c.problem(r, f.Name, s, "tanggal_tidak_terbaca", err.Error())
+				continue
+			}
+			r.set(f.Name, t)
+		}
+	}
+	validate(r, c)
+	return r
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+// validate applies the row-level rules of SPEC §3 after every cell was read.
+func validate(r *Record, c *rowContext) {
+	// Identity.
+	nik := r.str("nik")
+	if nik != "" {
+		clean := strings.NewReplacer(" ", "", ".", "", "-", "", "'", "").Replace(nik)
+		switch {
+		case strings.ContainsAny(clean, "Ee+") && strings.Contains(nik, "E"):
+			c.problem(r, "nik", nik, "nik_rusak", "NIK tertulis sebagai angka ilmiah sehingga digitnya hilang; format kolom NIK sebagai Teks lalu ketik ulang")
+		case len(clean) != 16 || !digitsOnly(clean):
+			c.problem(r, "nik", nik, "nik_tidak_sah", fmt.Sprintf("NIK %q harus 16 digit angka", nik))
+		default:
+			r.set("nik", clean)
+		}
+	} else if bh := r.str("nomor_badan_hukum"); bh != "" && c.nikByBH[normBH(bh)] != "" {
+		r.set("nik", c.nikByBH[normBH(bh)])
+	} else {
+		c.problem(r, "nik", "", "wajib_kosong", "NIK wajib diisi (atau nomor badan hukum yang sudah terdaftar)")
+	}
+	if r.str("nama_koperasi") == "" {
+		c.problem(r, "nama_koperasi", "", "wajib_kosong", "nama koperasi wajib diisi")
+	}
+	// Period.
+	if y, ok := r.num("tahun_buku"); ok {
+		if y < 1950 || y > int64(c.now.Year()) {
+			c.problem(r, "tahun_buku", strconv.FormatInt(y, 10), "di_luar_rentang", fmt.Sprintf("tahun buku %d tidak wajar", y))
+		}
+	} else if c.tahun > 0 && r.Get("tahun_buku") == nil {
+		r.set("tahun_buku", int64(c.tahun))
+	}
+	if c.kind == KindLaporan && r.Get("tahun_buku") == nil && !hasProblem(r, "tahun_buku") {
+		c.problem(r, "tahun_buku", "", "wajib_kosong", "tahun buku wajib diisi (kolom Tahun Buku, nama lembar, atau judul \"Tahun Buku 2025\")")
+	}
+	if t, ok := r.Get("tanggal_rat").(time.Time); ok {
+		if y, ok := r.num("tahun_buku"); ok {
+			if t.Year() <= int(y)-1 || t.Year() > int(y)+2 {
+				c.problem(r, "tanggal_rat", t.Format("02/01/2006"), "tanggal_tidak_wajar",
+					fmt.Sprintf("tanggal RAT %s tidak wajar untuk tahun buku %d (RAT diadakan setelah tahun buku ditutup)", t.Format("02/01/2006"), y))
+			}
+		}
+		if t.After(c.now) {
+			c.problem(r, "tanggal_rat", t.Format("02/01/2006"), "tanggal_masa_depan", fmt.Sprintf("tanggal RAT %s ada di masa depan", t.Format("02/01/2006")))
+		}
+	}
+	// Members: jumlah = pria + wanita when both are given; derived when absent.
+	p, okP := r.num("anggota_pria")
+	w, okW := r.num("anggota_wanita")
+	j, okJ := r.num("jumlah_anggota")
+	if okP && okW {
+		if okJ && j != p+w {
+			c.problem(r, "jumlah_anggota", strconv.FormatInt(j, 10), "tidak_konsisten",
+				fmt.Sprintf("jumlah anggota %d tidak sama dengan pria %d + wanita %d = %d", j, p, w, p+w))
+		} else if !okJ {
+			r.set("jumlah_anggota", p+w)
+		}
+	}
+	// Capital: modal sendiri = simpanan pokok + simpanan wajib + dana cadangan + hibah (±1 rupiah).
+	parts := []string{"simpanan_pokok", "simpanan_wajib", "dana_cadangan", "hibah"}
+	var sum int64
+	all := true
+	for _, name := range parts {
+		v, ok := r.num(name)
+		if !ok {
+			all = false
+		}
+		sum += v
+	}
+	if ms, ok := r.num("modal_sendiri"); ok && all {
+		if d := ms - sum; d > 100 || d < -100 {
+			c.problem(r, "modal_sendiri", centsText(ms), "tidak_konsisten",
+				fmt.Sprintf("modal sendiri %s tidak sama dengan simpanan pokok + simpanan wajib + dana cadangan + hibah = %s", centsText(ms), centsText(sum)))
+		}
+	} else if !ok && all {
+		r.set("modal_sendiri", sum)
+	}
+	// Region.
+	n := wilayah.Names{Kode: r.str("kode_wilayah"), Provinsi: r.str("provinsi"), KabupatenKota: r.str("kabupaten_kota"),
+		Kecamatan: r.str("kecamatan"), DesaKelurahan: r.str("desa_kelurahan")}
+	if c.resolver != nil && (n != wilayah.Names{}) {
+		kode, err := c.resolver.Resolve(n)
+		var re *wilayah.ResolveError
+		if errors.As(err, &re) {
+			c.problem(r, re.Field, re.Value, "wilayah_tidak_dikenal", re.Msg)
+		} else if err != nil {
+			c.problem(r, "kode_wilayah", n.Kode, "wilayah_tidak_dikenal", err.Error())
+		} else if kode != "" {
+			r.set("kode_wilayah", kode)
+		}
+	}
+}
+
+func hasProblem(r *Record, field string) bool {
+	for _, p := range r.Problems {
+		if p.Column == field {
+			return true
+		}
+	}
+	return false
+}
+
+func digitsOnly(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func normBH(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), "")) }
+
+// centsText renders cents as Indonesian rupiah: 125000050 → "Rp1.250.000,50".
+func centsText(c int64) string {
+	neg := c < 0
+	if neg {
+		c = -c
+	}
+	whole := strconv.FormatInt(c/100, 10)
+	var b strings.Builder
+	for i, d := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(d)
+	}
+	s := "Rp" + b.String()
+	if c%100 != 0 {
+		s += fmt.Sprintf(",%02d", c%100)
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}

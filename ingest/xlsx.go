@@ -1,0 +1,139 @@
+package ingest
+
+import (
+	"archive/zip"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+type xlsxReader struct{}
+
+// Read streams every sheet with excelize's Rows iterator and raw cell values. The zip is checked
+// first (total unzipped size and compression ratio) because excelize's own default limit is 16 GB.
+func (xlsxReader) Read(path string, lim Limits) ([]Grid, error) {
+	name := filepath.Base(path)
+	size, err := checkSize(path, lim)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkZip(path, size, lim); err != nil {
+		return nil, err
+	}
+	opts := excelize.Options{RawCellValue: true}
+	if lim.MaxUnzipBytes > 0 {
+		opts.UnzipSizeLimit = lim.MaxUnzipBytes
+	}
+	f, err := excelize.OpenFile(path, opts)
+	if err != nil {
+		return nil, &FileError{File: name, Msg: "berkas XLSX rusak atau bukan XLSX; simpan ulang dari Excel/LibreOffice", Err: err}
+	}
+	defer f.Close()
+	date1904 := false
+	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
+		date1904 = *p.Date1904
+	}
+	var grids []Grid
+	for _, sheet := range f.GetSheetList() {
+		if vis, err := f.GetSheetVisible(sheet); err == nil && !vis {
+			continue
+		}
+		g := Grid{Sheet: sheet, Date1904: date1904}
+		if merges, err := f.GetMergeCells(sheet); err == nil {
+			for _, m := range merges {
+				c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+				c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+				if err1 == nil && err2 == nil {
+					g.Merges = append(g.Merges, Merge{Row1: r1, Row2: r2, Col1: c1 - 1, Col2: c2 - 1, Value: m.GetCellValue()})
+				}
+			}
+		}
+		rows, err := f.Rows(sheet)
+		if err != nil {
+			return nil, &FileError{File: name, Msg: fmt.Sprintf("lembar %q tidak dapat dibaca", sheet), Err: err}
+		}
+		empty, n := 0, 0
+		for rows.Next() {
+			n++
+			cols, err := rows.Columns(excelize.Options{RawCellValue: true})
+			if err != nil {
+				rows.Close()
+				return nil, &FileError{File: name, Msg: fmt.Sprintf("lembar %q baris %d tidak dapat dibaca", sheet, n), Err: err}
+			}
+			if isEmpty(cols) {
+				empty++
+				if lim.MaxEmptyRows > 0 && empty >= lim.MaxEmptyRows {
+					g.Truncated = fmt.Sprintf("berhenti setelah %d baris kosong berturut-turut (ingest.max_empty_rows)", empty)
+					break
+				}
+				continue
+			}
+			empty = 0
+			if lim.MaxRows > 0 && len(g.Rows) >= lim.MaxRows {
+				rows.Close()
+				return nil, &FileError{File: name, Msg: fmt.Sprintf("lembar %q memiliki lebih dari %d baris (ingest.max_rows); pecah menjadi beberapa berkas", sheet, lim.MaxRows)}
+			}
+			machine := make([]bool, len(cols))
+			for i, c := range cols {
+				machine[i] = c != "" && isMachineNumber(c)
+			}
+			g.Rows = append(g.Rows, GridRow{Number: n, Cells: cols, Machine: machine})
+		}
+		if err := rows.Close(); err != nil {
+			return nil, &FileError{File: name, Msg: fmt.Sprintf("lembar %q", sheet), Err: err}
+		}
+		grids = append(grids, g)
+	}
+	return grids, nil
+}
+
+// isMachineNumber: a raw XLSX value written by a spreadsheet for a numeric cell ("1250000.5",
+// "3.2E+15"). A text cell can look the same ("1.250"); see the compromise in values.go.
+func isMachineNumber(s string) bool {
+	dot := false
+	for i, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+		case c == '-' && i == 0:
+		case c == '.' && !dot:
+			dot = true
+		case c == 'E' || c == 'e':
+			return i > 0
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isEmpty(cols []string) bool {
+	for _, c := range cols {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// checkZip refuses zip bombs before excelize inflates anything.
+func checkZip(path string, size int64, lim Limits) error {
+	name := filepath.Base(path)
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return &FileError{File: name, Msg: "berkas XLSX rusak atau bukan XLSX; simpan ulang dari Excel/LibreOffice", Err: err}
+	}
+	defer zr.Close()
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+	}
+	if lim.MaxUnzipBytes > 0 && total > uint64(lim.MaxUnzipBytes) {
+		return &FileError{File: name, Msg: fmt.Sprintf("isi XLSX %d MB setelah dibuka melebihi batas %d MB (ingest.max_unzip_mb)", total>>20, lim.MaxUnzipBytes>>20)}
+	}
+	if lim.MaxCompressionRatio > 0 && size > 0 && float64(total)/float64(size) > lim.MaxCompressionRatio && total > 10<<20 {
+		return &FileError{File: name, Msg: fmt.Sprintf("rasio kompresi XLSX %.0f× mencurigakan (batas %.0f×, ingest.max_compression_ratio)", float64(total)/float64(size), lim.MaxCompressionRatio)}
+	}
+	return nil
+}
