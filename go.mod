@@ -6,6 +6,7 @@ require github.com/BurntSushi/toml v1.6.0
 
 require (
 	github.com/apache/arrow/go/v17 v17.0.0 // indirect
+	github.com/go-echarts/go-echarts/v2 v2.6.7 // indirect
 	github.com/goccy/go-json v0.10.3 // indirect
 	github.com/google/flatbuffers v24.3.25+incompatible // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect

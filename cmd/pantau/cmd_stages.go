@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pantau-koperasi/pantau/dashboards"
+	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/workspace"
+	"github.com/pantau-koperasi/pantau/scoring"
+	"github.com/pantau-koperasi/pantau/transform"
+)
+
+func init() {
+	register(newTransformCmd)
+	register(newScoreCmd)
+	register(newPublishCmd)
+	register(newRunCmd)
+}
+
+func newTransformCmd() *cobra.Command {
+	var sel []string
+	cmd := &cobra.Command{
+		Use:   "transform [--select MODEL+]",
+		Short: "Bangun lapisan core dan mart dari data mentah (model SQL)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := openWS(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Transform, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+				res, err := transform.Run(ctx, ws, sel)
+				var n int64
+				for _, r := range res {
+					switch {
+					case r.Skipped:
+						fmt.Fprintf(cmd.OutOrStdout(), say("  %-32s dilewati\n", "  %-32s skipped\n"), r.Model)
+					case r.Err != nil:
+						fmt.Fprintf(cmd.OutOrStdout(), say("  %-32s GAGAL: %v\n", "  %-32s FAILED: %v\n"), r.Model, r.Err)
+					default:
+						fmt.Fprintf(cmd.OutOrStdout(), say("  %-32s %8d baris  %6.2f dtk\n", "  %-32s %8d rows  %6.2f s\n"), r.Model, r.Rows, r.Duration.Seconds())
+					}
+					n += r.Rows
+				}
+				return n, err
+			})
+		},
+	}
+	cmd.Flags().StringSliceVar(&sel, "select", nil, "model yang dijalankan; akhiri dengan + untuk ikut model hilirnya (mis. core.laporan+)")
+	return cmd
+}
+
+func newScoreCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "score",
+		Short: "Hitung status keaktifan, tingkat kesehatan dan kasus tindak lanjut",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := openWS(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			asOf := pipeline.AsOf()
+			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+				res, err := scoring.Run(ctx, ws, asOf)
+				var n int64
+				for _, r := range res {
+					fmt.Fprintf(cmd.OutOrStdout(), say("  %-16s %8d baris  %6.2f dtk\n", "  %-16s %8d rows  %6.2f s\n"), r.Stage, r.Rows, r.Duration.Seconds())
+					n += r.Rows
+				}
+				return n, err
+			})
+		},
+	}
+	return cmd
+}
+
+func newPublishCmd() *cobra.Command {
+	var out string
+	var public bool
+	cmd := &cobra.Command{
+		Use:   "publish [-o DIR]",
+		Short: "Terbitkan dasbor statis (bisa dibuka tanpa internet)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := openWS(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			var dir string
+			err = pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Publish, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+				dir, err = dashboards.Publish(ctx, ws, dashboards.Options{Dir: out, Public: public})
+				return 0, err
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), say("Dasbor diterbitkan: %s/index.html\n", "Dashboards published: %s/index.html\n"), dir)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "folder keluaran (bawaan: public/ di workspace)")
+	cmd.Flags().BoolVar(&public, "public", false, "versi publik: direktori dan agregat saja, tanpa data pribadi")
+	return cmd
+}
+
+func newRunCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "run",
+		Short: "Jalankan seluruh pipeline: inbox + pull + transform + score + publish",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := openWS(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			return runPipeline(cmd, ws)
+		},
+	}
+}
+
+// runPipeline runs every available stage and reports them; a stage not built yet (pull) is skipped.
+func runPipeline(cmd *cobra.Command, ws *workspace.Workspace) error {
+	sums, err := pipeline.IngestInbox(cmd.Context(), ws)
+	for _, s := range sums {
+		printSummary(cmd.OutOrStdout(), s, 5)
+	}
+	if err != nil {
+		return err
+	}
+	stages := []pipeline.Stage{pipeline.Transform, pipeline.Score, pipeline.Publish}
+	if pipeline.Has(pipeline.Pull) {
+		stages = append([]pipeline.Stage{pipeline.Pull}, stages...)
+	}
+	if err := pipeline.Run(cmd.Context(), ws, "run", stages...); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), say("Selesai. Dasbor: %s\n", "Done. Dashboards: %s\n"), ws.Config.Abs(ws.Config.Paths.Public)+"/index.html")
+	return nil
+}

@@ -1,0 +1,101 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pantau-koperasi/pantau/dashboards"
+	"github.com/pantau-koperasi/pantau/ingest"
+	"github.com/pantau-koperasi/pantau/internal/workspace"
+	"github.com/pantau-koperasi/pantau/scoring"
+	"github.com/pantau-koperasi/pantau/transform"
+)
+
+func init() {
+	Register(Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		sums, err := IngestInbox(ctx, ws)
+		var n int64
+		for _, s := range sums {
+			n += int64(s.Accepted)
+		}
+		return n, err
+	})
+	Register(Transform, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		res, err := transform.Run(ctx, ws, nil)
+		var n int64
+		for _, r := range res {
+			n += r.Rows
+		}
+		return n, err
+	})
+	Register(Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		res, err := scoring.Run(ctx, ws, AsOf())
+		var n int64
+		for _, r := range res {
+			n += r.Rows
+		}
+		return n, err
+	})
+}
+
+// AsOf is the date statuses are computed for: today, or PANTAU_AS_OF (YYYY-MM-DD) so a demo or a test
+// can be reproduced on any day.
+func AsOf() time.Time {
+	if v := os.Getenv("PANTAU_AS_OF"); v != "" {
+		if t, err := time.Parse("2006-01-02", v); err == nil {
+			return t
+		}
+	}
+	return time.Now().UTC()
+}
+
+// IngestInbox loads every spreadsheet in the inbox folder and moves each handled file (loaded,
+// duplicate, or refused) to archive/YYYY/MM/<submission id>-<name>, so nothing is read twice and
+// nothing is lost. A file that fails for a reason other than its content stays for the next scan.
+func IngestInbox(ctx context.Context, ws *workspace.Workspace) ([]*ingest.Summary, error) {
+	inbox := ws.Config.Abs(ws.Config.Paths.Inbox)
+	files, err := ingest.ExpandPaths([]string{inbox})
+	if err != nil {
+		return nil, err
+	}
+	var sums []*ingest.Summary
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return sums, err
+		}
+		s, err := ingest.IngestFile(ctx, ws, f, ingest.Options{Source: "inbox"})
+		sums = append(sums, s)
+		if err != nil && s.Status != "ditolak" {
+			ws.Log.Warn("inbox file left for the next scan", "file", f, "err", err)
+			continue
+		}
+		if err := Archive(ws, f, s.SubmissionID); err != nil {
+			return sums, err
+		}
+	}
+	return sums, nil
+}
+
+// Archive moves a handled file to archive/YYYY/MM/<id>-<name>.
+func Archive(ws *workspace.Workspace, path string, id int64) error {
+	now := time.Now().In(ws.Config.Location())
+	dir := filepath.Join(ws.Config.Abs(ws.Config.Paths.Archive), now.Format("2006"), now.Format("01"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	dst := filepath.Join(dir, fmt.Sprintf("%d-%s", id, filepath.Base(path)))
+	if err := os.Rename(path, dst); err != nil {
+		return fmt.Errorf("memindahkan %s ke arsip: %w", path, err)
+	}
+	return nil
+}
+
+func init() {
+	Register(Publish, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		_, err := dashboards.Publish(ctx, ws, dashboards.Options{})
+		return 0, err
+	})
+}
