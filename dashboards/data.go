@@ -24,14 +24,14 @@ type kv struct {
 }
 
 type kvs struct {
-	Key                              string
+	Key                            string
 	Aktif, TidakAktif, Baru, Bubar int64
 }
 
 type yearRow struct {
-	Tahun                             int
-	Laporan, Anggota                  int64
-	ModalSendiri, VolumeUsaha         float64
+	Tahun                     int
+	Laporan, Anggota          int64
+	ModalSendiri, VolumeUsaha float64
 }
 
 func loadSummary(ctx context.Context, ws *workspace.Workspace) (*summary, error) {

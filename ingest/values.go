@@ -132,8 +132,18 @@ func splitDecimal(s string, hasSuffix bool) (string, string, error) {
 	case dots > 0 && commas > 0:
 		li := max(strings.LastIndex(s, "."), strings.LastIndex(s, ","))
 		ip, fp = s[:li], s[li+1:]
-		ip = strings.NewReplacer(".", "", ",", "").Replace(ip)
+		group := "."
+		if s[li] == '.' {
+			group = ","
+		}
+		if strings.ContainsAny(fp, ".,") || !grouped(ip, group) {
+			return "", "", fmt.Errorf("bukan angka")
+		}
+		ip = strings.ReplaceAll(ip, group, "")
 	case dots > 1:
+		if !grouped(s, ".") {
+			return "", "", fmt.Errorf("bukan angka")
+		}
 		ip = strings.ReplaceAll(s, ".", "")
 	case dots == 1:
 		i := strings.IndexByte(s, '.')
@@ -143,6 +153,9 @@ func splitDecimal(s string, hasSuffix bool) (string, string, error) {
 			ip, fp = s[:i], s[i+1:]
 		}
 	case commas > 1:
+		if !grouped(s, ",") {
+			return "", "", fmt.Errorf("bukan angka")
+		}
 		ip = strings.ReplaceAll(s, ",", "")
 	case commas == 1:
 		i := strings.IndexByte(s, ',')
@@ -161,6 +174,20 @@ func splitDecimal(s string, hasSuffix bool) (string, string, error) {
 		}
 	}
 	return ip, fp, nil
+}
+
+// grouped checks thousands grouping: 1–3 digits, then groups of exactly three ("1.250.000").
+func grouped(s, sep string) bool {
+	parts := strings.Split(s, sep)
+	if len(parts[0]) == 0 || len(parts[0]) > 3 {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if len(p) != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseMoney reads rupiah as written and returns cents.
