@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -47,13 +48,23 @@ func ParseCSV(b []byte, name string, lim Limits) (Grid, error) {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	g := Grid{Sheet: ""}
-	n, empty := 0, 0
+	// n is the row as a spreadsheet numbers it: encoding/csv skips blank lines, which Excel counts,
+	// so the gap in line numbers since the previous record's end is added back.
+	n, empty, prevEnd := 0, 0, 0
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		n++
+		if err == nil && len(rec) > 0 {
+			line, _ := r.FieldPos(0)
+			if gap := line - prevEnd - 1; gap > 0 {
+				n += gap
+			}
+			last, _ := r.FieldPos(len(rec) - 1)
+			prevEnd = last + strings.Count(rec[len(rec)-1], "\n")
+		}
 		if err != nil {
 			return Grid{}, &FileError{File: name, Msg: fmt.Sprintf("baris %d tidak dapat dibaca sebagai CSV", n), Err: err}
 		}
