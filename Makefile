@@ -37,12 +37,14 @@ browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
 	  || echo "warning: could not install chromium"; }
 
+# Verbose output goes to testout.log; the terminal gets package results, failures and one summary line.
 test: assets browser-deps
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 40m ./... 2>&1 | tee testout.log | grep -v '^=== ' ; \
-	  status=$${PIPESTATUS[0]}; \
-	  passed=$$(grep -c '^ok ' testout.log); failed=$$(grep -c -E '^(FAIL|--- FAIL)' testout.log); \
-	  echo "packages: $$passed passed, $$failed failed"; \
+	@$(GO) test -count=1 -v -timeout 40m ./... > testout.log 2>&1; status=$$?; \
+	  grep -E '^(ok |FAIL|--- FAIL|panic:|\s+[a-z_]+_test\.go:[0-9]+:)' testout.log | grep -v '^\s*$$' | head -200; \
+	  passed=$$(grep -c -E '^\s*--- PASS' testout.log); failed=$$(grep -c -E '^\s*--- FAIL' testout.log); \
+	  skipped=$$(grep -c -E '^\s*--- SKIP' testout.log); \
+	  echo "tests: $$passed passed, $$failed failed, $$skipped skipped"; \
 	  exit $$status
 
 bench: build
