@@ -128,6 +128,8 @@ func Generate(o Options) (*Dataset, error) {
 	if o.AsOf.IsZero() {
 		o.AsOf = time.Now().UTC()
 	}
+	// Only the date matters: the same seed on the same day (or the same PANTAU_AS_OF) gives the same files.
+	o.AsOf = time.Date(o.AsOf.Year(), o.AsOf.Month(), o.AsOf.Day(), 0, 0, 0, 0, time.UTC)
 	regions, err := wilayah.All()
 	if err != nil {
 		return nil, err
