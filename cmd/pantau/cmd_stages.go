@@ -128,10 +128,15 @@ func newRunCmd() *cobra.Command {
 
 // runPipeline runs every available stage and reports them; a stage not built yet (pull) is skipped.
 func runPipeline(cmd *cobra.Command, ws *workspace.Workspace) error {
-	sums, err := pipeline.IngestInbox(cmd.Context(), ws)
-	for _, s := range sums {
-		printSummary(cmd.OutOrStdout(), s, 5)
-	}
+	err := pipeline.RunOne(cmd.Context(), ws, "run", pipeline.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		sums, err := pipeline.IngestInbox(ctx, ws)
+		var n int64
+		for _, s := range sums {
+			printSummary(cmd.OutOrStdout(), s, 5)
+			n += int64(s.Accepted)
+		}
+		return n, err
+	})
 	if err != nil {
 		return err
 	}
