@@ -81,6 +81,9 @@ func ParseCSV(b []byte, name string, lim Limits) (Grid, error) {
 			return Grid{}, &FileError{File: name, Msg: fmt.Sprintf("berkas memiliki lebih dari %d baris (ingest.max_rows); pecah menjadi beberapa berkas", lim.MaxRows)}
 		}
 		g.Rows = append(g.Rows, GridRow{Number: n, Cells: rec, Machine: make([]bool, len(rec))})
+		if lim.Progress != nil && len(g.Rows)%progressEvery == 0 {
+			lim.Progress(len(g.Rows))
+		}
 	}
 	return g, nil
 }

@@ -62,6 +62,9 @@ type Options struct {
 	Source     string // "file", "upload", "inbox", "demo", "api:<name>", "push"
 	ReceivedBy string
 	Filename   string // original name when the path is a temporary file
+	// Progress, when set, is called now and then while a file is read with the rows read so far
+	// (the CLI draws a progress bar from it on a terminal).
+	Progress func(rows int)
 }
 
 // Summary is what happened to one file.
@@ -125,7 +128,7 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 		sum.Duration = time.Since(start)
 		return sum, nil
 	}
-	b, err := ReadFile(path, name, ws)
+	b, err := readFile(path, name, ws, opt.Progress)
 	if err != nil {
 		sum.Status = StatusDitolak.String()
 		sum.Message = err.Error()
@@ -145,17 +148,30 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 
 // ReadFile reads a spreadsheet into a Batch (no database access except the region resolver scope).
 func ReadFile(path, name string, ws *workspace.Workspace) (*Batch, error) {
+	return readFile(path, name, ws, nil)
+}
+
+func readFile(path, name string, ws *workspace.Workspace, progress func(int)) (*Batch, error) {
+	cfg := ws.Config
+	if isLegacy(name) {
+		conv, cleanup, err := convertLegacy(path, name, cfg.Ingest.LibreOffice)
+		if err != nil {
+			return nil, err
+		}
+		defer cleanup()
+		path, name = conv, strings.TrimSuffix(name, filepath.Ext(name))+".xlsx"
+	}
 	rd, err := readerFor(name)
 	if err != nil {
 		return nil, err
 	}
-	cfg := ws.Config
 	lim := Limits{
 		MaxFileBytes:        int64(cfg.Ingest.MaxFileMB) << 20,
 		MaxUnzipBytes:       int64(cfg.Ingest.MaxUnzipMB) << 20,
 		MaxCompressionRatio: cfg.Ingest.MaxCompressionRatio,
 		MaxRows:             cfg.Ingest.MaxRows,
 		MaxEmptyRows:        cfg.Ingest.MaxEmptyRows,
+		Progress:            progress,
 	}
 	grids, err := rd.Read(path, lim)
 	if err != nil {
@@ -179,6 +195,7 @@ func GridsToBatch(grids []Grid, name string, over map[string]string) (*Batch, er
 	hasYear := false
 	found := 0
 	unknown := map[string]bool{}
+	supplement := map[string]bool{}
 	for gi := range grids {
 		g := &grids[gi]
 		if g.Date1904 {
@@ -186,12 +203,15 @@ func GridsToBatch(grids []Grid, name string, over map[string]string) (*Batch, er
 		}
 		lay, ok := detectLayout(g, over)
 		if !ok {
-			if len(g.Rows) > 0 {
+			if len(g.Rows) > 0 && g.Sheet != TemplateSheetPetunjuk {
 				b.Warnings = append(b.Warnings, fmt.Sprintf("lembar %q dilewati: baris judul kolom (NIK, Nama Koperasi, ...) tidak ditemukan", g.Sheet))
 			}
 			continue
 		}
 		found++
+		if isSupplement(lay) {
+			supplement[g.Sheet] = true
+		}
 		if g.Truncated != "" {
 			b.Warnings = append(b.Warnings, fmt.Sprintf("lembar %q: %s", g.Sheet, g.Truncated))
 		}
@@ -225,7 +245,7 @@ func GridsToBatch(grids []Grid, name string, over map[string]string) (*Batch, er
 				}
 			}
 			if isTotalsRow(row.Cells, lay) {
-				in.Text = nil // marks a totals row
+				in.Totals = true
 			}
 			b.Inputs = append(b.Inputs, in)
 		}
@@ -235,6 +255,7 @@ func GridsToBatch(grids []Grid, name string, over map[string]string) (*Batch, er
 			}
 		}
 	}
+	mergeSupplements(b, supplement)
 	if found == 0 {
 		return nil, &FileError{File: name, Msg: "tidak ada lembar dengan baris judul kolom yang dikenali (minimal NIK atau Nama Koperasi dan satu kolom lain); pakai templat `pantau template`"}
 	}

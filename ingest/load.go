@@ -65,7 +65,7 @@ func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 	recs := make([]*Record, len(b.Inputs))
 	status := make([]string, len(b.Inputs))
 	for i, in := range b.Inputs {
-		if in.Text == nil {
+		if in.Totals || in.Text == nil {
 			status[i] = rowSkipped
 			recs[i] = &Record{Sheet: in.Sheet, Row: in.Row, Cells: in.Cells}
 			continue
@@ -78,6 +78,7 @@ func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 			status[i] = rowAccepted
 		}
 	}
+	checkTotals(b.Inputs, recs, status, rc, sum)
 	markDuplicates(recs, status, b.Kind, rc, sum)
 	for i, r := range recs {
 		switch status[i] {

@@ -44,6 +44,8 @@ type Limits struct {
 	MaxCompressionRatio float64
 	MaxRows             int
 	MaxEmptyRows        int
+	// Progress, when set, is called now and then with the number of rows read so far.
+	Progress func(rows int)
 }
 
 // FileError is a problem with the file as a whole; it says what to do in Bahasa Indonesia.
@@ -73,8 +75,7 @@ func readerFor(path string) (Reader, error) {
 	case ".csv", ".txt":
 		return csvReader{}, nil
 	case ".xls", ".ods":
-		return nil, &FileError{File: filepath.Base(path), Err: ErrUnsupported,
-			Msg: "berkas .xls/.ods lama tidak dapat dibaca langsung; buka di Excel atau LibreOffice lalu simpan sebagai .xlsx (Simpan Sebagai → Buku Kerja Excel .xlsx)"}
+		return nil, &FileError{File: filepath.Base(path), Err: ErrUnsupported, Msg: legacyMsg}
 	}
 	return nil, &FileError{File: filepath.Base(path), Err: ErrUnsupported,
 		Msg: "hanya berkas .xlsx dan .csv yang diterima"}

@@ -94,6 +94,8 @@ type Input struct {
 	Text    map[string]string
 	Machine map[string]bool
 	Cells   map[string]string
+	// Totals marks a "JUMLAH"/"TOTAL" row: it is skipped and compared with the sum of the rows above.
+	Totals bool
 }
 
 // parseRow reads and validates one row. Every problem is recorded; a row with problems is quarantined.

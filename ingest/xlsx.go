@@ -55,6 +55,7 @@ func (xlsxReader) Read(path string, lim Limits) ([]Grid, error) {
 			return nil, &FileError{File: name, Msg: fmt.Sprintf("lembar %q tidak dapat dibaca", sheet), Err: err}
 		}
 		empty, n := 0, 0
+		var ambiguous [][2]int // (index in g.Rows, column) of raw values that a text cell could also hold
 		for rows.Next() {
 			n++
 			cols, err := rows.Columns(excelize.Options{RawCellValue: true})
@@ -78,19 +79,59 @@ func (xlsxReader) Read(path string, lim Limits) ([]Grid, error) {
 			machine := make([]bool, len(cols))
 			for i, c := range cols {
 				machine[i] = c != "" && isMachineNumber(c)
+				if machine[i] && looksGrouped(c) {
+					ambiguous = append(ambiguous, [2]int{len(g.Rows), i})
+				}
 			}
 			g.Rows = append(g.Rows, GridRow{Number: n, Cells: cols, Machine: machine})
+			if lim.Progress != nil && len(g.Rows)%progressEvery == 0 {
+				lim.Progress(len(g.Rows))
+			}
 		}
 		if err := rows.Close(); err != nil {
 			return nil, &FileError{File: name, Msg: fmt.Sprintf("lembar %q", sheet), Err: err}
 		}
+		resolveAmbiguous(f, &g, ambiguous)
 		grids = append(grids, g)
 	}
 	return grids, nil
 }
 
+// progressEvery is how often (in rows) readers report progress.
+const progressEvery = 10000
+
+// looksGrouped: a raw value such as "1.250" or "-12.500" that is a decimal number when the cell is
+// numeric but "1.250" (one thousand two hundred fifty) when the cell is text typed the Indonesian way.
+func looksGrouped(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	i := strings.IndexByte(s, '.')
+	return i > 0 && i <= 3 && len(s)-i-1 == 3 && !strings.ContainsAny(s, "eE")
+}
+
+// resolveAmbiguous asks the sheet for the type of the few cells whose raw value could be either a
+// number or Indonesian-grouped text: a text cell (shared or inline string, the `t` attribute) is read
+// as written, a numeric cell literally. excelize loads the sheet's XML for this, so it only runs when
+// such cells exist (they are rare: numbers with exactly three decimals, or text typed as "1.250").
+func resolveAmbiguous(f *excelize.File, g *Grid, cells [][2]int) {
+	for _, rc := range cells {
+		row := &g.Rows[rc[0]]
+		axis, err := excelize.CoordinatesToCellName(rc[1]+1, row.Number)
+		if err != nil {
+			continue
+		}
+		t, err := f.GetCellType(g.Sheet, axis)
+		if err != nil {
+			continue
+		}
+		switch t {
+		case excelize.CellTypeSharedString, excelize.CellTypeInlineString:
+			row.Machine[rc[1]] = false
+		}
+	}
+}
+
 // isMachineNumber: a raw XLSX value written by a spreadsheet for a numeric cell ("1250000.5",
-// "3.2E+15"). A text cell can look the same ("1.250"); see the compromise in values.go.
+// "3.2E+15"). A text cell can look the same ("1.250"): resolveAmbiguous settles those by cell type.
 func isMachineNumber(s string) bool {
 	dot := false
 	for i, c := range s {

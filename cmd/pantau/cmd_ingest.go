@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/pantau-koperasi/pantau/ingest"
@@ -34,7 +37,16 @@ func newIngestCmd() *cobra.Command {
 			var sums []*ingest.Summary
 			failed := 0
 			for _, f := range files {
-				s, err := ingest.IngestFile(cmd.Context(), ws, f, ingest.Options{DryRun: dryRun, Source: "file"})
+				opt := ingest.Options{DryRun: dryRun, Source: "file"}
+				bar := progressFor(cmd.OutOrStdout(), f, asJSON)
+				if bar != nil {
+					opt.Progress = func(rows int) { _ = bar.Set(rows) }
+				}
+				s, err := ingest.IngestFile(cmd.Context(), ws, f, opt)
+				if bar != nil {
+					_ = bar.Finish()
+					_ = bar.Clear()
+				}
 				if err != nil {
 					failed++
 					if s.Message == "" {
@@ -63,6 +75,36 @@ func newIngestCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "ringkasan dalam JSON")
 	cmd.Flags().IntVar(&maxProblems, "max-problems", 20, "jumlah masalah per berkas yang ditampilkan")
 	return cmd
+}
+
+// progressMinBytes: files smaller than this load too fast for a progress bar to help.
+const progressMinBytes = 2 << 20
+
+// progressFor returns a row-counting progress bar on stderr for a large file when stdout is a
+// terminal (never for --json or when output is piped), or nil.
+func progressFor(w io.Writer, path string, asJSON bool) *progressbar.ProgressBar {
+	if asJSON {
+		return nil
+	}
+	out, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := out.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	if st, err := os.Stat(path); err != nil || st.Size() < progressMinBytes {
+		return nil
+	}
+	return progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription(say("membaca ", "reading ")+filepath.Base(path)),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetItsString(say("baris", "rows")),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionThrottle(100_000_000),
+	)
 }
 
 func printSummary(w io.Writer, s *ingest.Summary, maxProblems int) {
