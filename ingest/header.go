@@ -89,14 +89,16 @@ func nonEmpty(cells []string) int {
 	return n
 }
 
+// score counts the distinct canonical fields a header row names (a merged group label repeated over
+// its columns counts once, so the two-row reading of the group can win).
 func score(cols []Column) int {
-	n := 0
+	seen := make(map[string]bool, len(cols))
 	for _, c := range cols {
 		if c.Field != "" {
-			n++
+			seen[c.Field] = true
 		}
 	}
-	return n
+	return len(seen)
 }
 
 func hasIdentity(cols []Column) bool {

@@ -157,7 +157,7 @@ func newTemplateStyles(f *excelize.File) (templateStyles, error) {
 	}
 	dateFmt, moneyFmt := "dd/mm/yyyy", "#,##0.00"
 	s.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 		Border: []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}}})
 	s.text = mk(&excelize.Style{NumFmt: 49}) // "@": NIK and codes stay text (no 3.2761E+15)
 	s.money = mk(&excelize.Style{CustomNumFmt: &moneyFmt})

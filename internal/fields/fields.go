@@ -143,9 +143,9 @@ var all = []Field{
 
 	// people
 	{Name: "anggota_pria", Label: "Anggota Pria", Group: Anggota, Kind: Count, Unit: "orang",
-		Synonyms: []string{"anggota pria", "anggota laki laki", "pria", "laki laki", "jumlah anggota pria", "anggota l"}},
+		Synonyms: []string{"anggota pria", "anggota laki laki", "pria", "laki laki", "jumlah anggota pria", "anggota l", "jumlah pria", "jumlah laki laki", "anggota laki", "laki"}},
 	{Name: "anggota_wanita", Label: "Anggota Wanita", Group: Anggota, Kind: Count, Unit: "orang",
-		Synonyms: []string{"anggota wanita", "anggota perempuan", "wanita", "perempuan", "jumlah anggota wanita", "anggota p"}},
+		Synonyms: []string{"anggota wanita", "anggota perempuan", "wanita", "perempuan", "jumlah anggota wanita", "anggota p", "jumlah wanita", "jumlah perempuan"}},
 	{Name: "jumlah_anggota", Label: "Jumlah Anggota", Group: Anggota, Kind: Count, Unit: "orang",
 		Synonyms: []string{"jumlah anggota", "anggota", "total anggota", "jumlah anggota total", "anggota jumlah", "jumlah anggota jumlah"}},
 	{Name: "jumlah_manajer", Label: "Jumlah Manajer", Group: Anggota, Kind: Count, Unit: "orang",
