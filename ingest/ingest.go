@@ -153,15 +153,16 @@ func ReadFile(path, name string, ws *workspace.Workspace) (*Batch, error) {
 
 func readFile(path, name string, ws *workspace.Workspace, progress func(int)) (*Batch, error) {
 	cfg := ws.Config
+	kind := name // the name that picks the reader; the batch keeps the original name
 	if isLegacy(name) {
 		conv, cleanup, err := convertLegacy(path, name, cfg.Ingest.LibreOffice)
 		if err != nil {
 			return nil, err
 		}
 		defer cleanup()
-		path, name = conv, strings.TrimSuffix(name, filepath.Ext(name))+".xlsx"
+		path, kind = conv, strings.TrimSuffix(name, filepath.Ext(name))+".xlsx"
 	}
-	rd, err := readerFor(name)
+	rd, err := readerFor(kind)
 	if err != nil {
 		return nil, err
 	}
