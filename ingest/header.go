@@ -158,6 +158,10 @@ func cell(row []string, i int) string {
 	return ""
 }
 
+// maxHeaderCols bounds the columns a merged header range may fill (a hostile merge "A1:XFD1048576"
+// must not allocate millions of cells).
+const maxHeaderCols = 1024
+
 // fillMerges copies a merged range's value into every cell of the range within the first rows, so a
 // merged header group reads on every column it covers.
 func fillMerges(g *Grid) {
@@ -175,13 +179,13 @@ func fillMerges(g *Grid) {
 		if m.Row1 > headerScan+1 {
 			continue
 		}
-		for rn := m.Row1; rn <= m.Row2; rn++ {
+		for rn := m.Row1; rn <= min(m.Row2, headerScan+1); rn++ {
 			i, ok := idx[rn]
 			if !ok {
 				continue
 			}
 			row := &g.Rows[i]
-			for c := m.Col1; c <= m.Col2 && c < 16384; c++ {
+			for c := max(m.Col1, 0); c <= m.Col2 && c < maxHeaderCols; c++ {
 				for len(row.Cells) <= c {
 					row.Cells = append(row.Cells, "")
 					row.Machine = append(row.Machine, false)

@@ -13,8 +13,15 @@ type xlsxReader struct{}
 
 // Read streams every sheet with excelize's Rows iterator and raw cell values. The zip is checked
 // first (total unzipped size and compression ratio) because excelize's own default limit is 16 GB.
-func (xlsxReader) Read(path string, lim Limits) ([]Grid, error) {
+func (xlsxReader) Read(path string, lim Limits) (grids []Grid, err error) {
 	name := filepath.Base(path)
+	// A malformed workbook must never take the process down: a panic inside the XML/zip readers
+	// becomes an error for this file.
+	defer func() {
+		if r := recover(); r != nil {
+			grids, err = nil, &FileError{File: name, Msg: "berkas XLSX rusak; simpan ulang dari Excel/LibreOffice", Err: fmt.Errorf("panic: %v", r)}
+		}
+	}()
 	size, err := checkSize(path, lim)
 	if err != nil {
 		return nil, err
@@ -35,7 +42,6 @@ func (xlsxReader) Read(path string, lim Limits) ([]Grid, error) {
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 		date1904 = *p.Date1904
 	}
-	var grids []Grid
 	for _, sheet := range f.GetSheetList() {
 		if vis, err := f.GetSheetVisible(sheet); err == nil && !vis {
 			continue

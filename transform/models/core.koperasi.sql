@@ -1,5 +1,5 @@
 -- materialized: table
--- depends_on: staging.laporan_diterima
+-- depends_on: staging.laporan_terbit
 -- One row per cooperative: each identity field takes its most recent non-empty value across the
 -- register and every report, so a report that leaves a field blank does not erase it.
 SELECT
@@ -20,6 +20,6 @@ SELECT
     arg_max(tanggal_pembubaran, received_at) FILTER (WHERE tanggal_pembubaran IS NOT NULL) AS tanggal_pembubaran,
     min(received_at) AS pertama_diterima,
     max(received_at) AS terakhir_diterima
-FROM staging.laporan_diterima
+FROM staging.laporan_terbit
 WHERE nik IS NOT NULL
 GROUP BY nik
