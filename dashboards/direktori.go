@@ -155,8 +155,8 @@ func (b *builder) direktori() (int64, int, error) {
 		if b.src.has("mart.kesehatan", "grade") {
 			g = "h.grade"
 		}
-		kes, err = b.openCursor(`SELECT `+kabKey+` AS kab, h.nik, h.tahun_buku, h.rubrik, round(h.skor, 2)::DOUBLE, coalesce(h.kategori, 'Tidak Dapat Dinilai'), `+g+`,
-				round(h.cakupan, 3)::DOUBLE, `+perub+`
+		kes, err = b.openCursor(`SELECT ` + kabKey + ` AS kab, h.nik, h.tahun_buku, h.rubrik, round(h.skor, 2)::DOUBLE, coalesce(h.kategori, 'Tidak Dapat Dinilai'), ` + g + `,
+				round(h.cakupan, 3)::DOUBLE, ` + perub + `
 			FROM mart.kesehatan h JOIN mart.koperasi k USING (nik) ORDER BY kab, h.nik, h.tahun_buku, h.rubrik`)
 		if err != nil {
 			return 0, 0, fmt.Errorf("kesehatan koperasi: %w", err)
@@ -171,9 +171,9 @@ func (b *builder) direktori() (int64, int, error) {
 				hil = "i.input_hilang::VARCHAR"
 			}
 			// The worksheet of the current grade only (same rubric and year as kesehatanTerkini).
-			ind, err = b.openCursor(`SELECT `+kabKey+` AS kab, i.nik, i.aspek, i.nama_indikator, round(i.nilai, 4)::DOUBLE, `+band+`,
-					round(i.skor, 2)::DOUBLE, round(i.bobot, 2)::DOUBLE, i.dinilai, `+hil+`
-				FROM mart.kesehatan_indikator i JOIN (`+kesehatanTerkini+`) h ON h.nik = i.nik AND h.tahun_buku = i.tahun_buku AND h.rubrik = i.rubrik
+			ind, err = b.openCursor(`SELECT ` + kabKey + ` AS kab, i.nik, i.aspek, i.nama_indikator, round(i.nilai, 4)::DOUBLE, ` + band + `,
+					round(i.skor, 2)::DOUBLE, round(i.bobot, 2)::DOUBLE, i.dinilai, ` + hil + `
+				FROM mart.kesehatan_indikator i JOIN (` + kesehatanTerkini + `) h ON h.nik = i.nik AND h.tahun_buku = i.tahun_buku AND h.rubrik = i.rubrik
 				JOIN mart.koperasi k ON k.nik = i.nik ORDER BY kab, i.nik, i.aspek, i.indikator`)
 			if err != nil {
 				return 0, 0, fmt.Errorf("lembar kerja kesehatan: %w", err)
@@ -186,7 +186,7 @@ func (b *builder) direktori() (int64, int, error) {
 		if b.src.has("mart.tindak_lanjut", "jatuh_tempo") {
 			due = "t.jatuh_tempo::TIMESTAMP::DATE"
 		}
-		kas, err = b.openCursor(`SELECT `+kabKey+` AS kab, t.nik, t.id, t.alasan, t.status, t.prioritas, t.petugas, t.dibuat_pada::TIMESTAMP::DATE, `+due+`
+		kas, err = b.openCursor(`SELECT ` + kabKey + ` AS kab, t.nik, t.id, t.alasan, t.status, t.prioritas, t.petugas, t.dibuat_pada::TIMESTAMP::DATE, ` + due + `
 			FROM mart.tindak_lanjut t JOIN mart.koperasi k USING (nik) ORDER BY kab, t.nik, t.dibuat_pada DESC`)
 		if err != nil {
 			return 0, 0, fmt.Errorf("kasus tindak lanjut: %w", err)

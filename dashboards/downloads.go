@@ -93,8 +93,8 @@ func tableXLSX(path, title string, t Tabel) error {
 		return err
 	}
 	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	whole, _ := f.NewStyle(&excelize.Style{NumFmt: 3})    // #,##0
-	dec, _ := f.NewStyle(&excelize.Style{NumFmt: 4})      // #,##0.00
+	whole, _ := f.NewStyle(&excelize.Style{NumFmt: 3}) // #,##0
+	dec, _ := f.NewStyle(&excelize.Style{NumFmt: 4})   // #,##0.00
 	rp, _ := f.NewStyle(&excelize.Style{CustomNumFmt: ptr(`"Rp "#,##0`)})
 	pct, _ := f.NewStyle(&excelize.Style{CustomNumFmt: ptr(`0.0"%"`)})
 	_ = sw.SetColWidth(1, len(t.Kolom), 18)

@@ -101,7 +101,7 @@ func (b *builder) ringkasan() (*Page, error) {
 	p.Panels = append(p.Panels, &Panel{ID: "status", Judul: "Koperasi menurut status keaktifan",
 		Keterangan: "Aktif: RAT dilaksanakan dalam 3 tahun buku terakhir yang sudah tutup.",
 		Chart:      pieChart("Status", items), Format: "angka",
-		Tabel:      Tabel{Kolom: []Kolom{{Label: "Status", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
+		Tabel: Tabel{Kolom: []Kolom{{Label: "Status", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
 
 	// 2. health
 	kes := &Panel{ID: "kesehatan", Judul: "Koperasi menurut kategori kesehatan", Keterangan: "Penilaian terakhir tiap koperasi.", Format: "angka"}

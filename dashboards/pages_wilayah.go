@@ -116,4 +116,3 @@ func (b *builder) wilayah() (*Page, error) {
 </section>`)
 	return p, nil
 }
-
