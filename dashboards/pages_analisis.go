@@ -67,6 +67,10 @@ func (b *builder) kesehatan() (*Page, error) {
 	for _, r := range cur {
 		n += asInt(r[1])
 	}
+	if n == 0 {
+		p.Kosong = "Belum ada koperasi yang dinilai kesehatannya."
+		return p, nil
+	}
 	by := map[string]int64{}
 	for _, r := range tbl {
 		by[asStr(r[0])] = asInt(r[1])

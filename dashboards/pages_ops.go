@@ -188,6 +188,10 @@ func (b *builder) tindakLanjut() (*Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tindak lanjut: %w", err)
 	}
+	if asInt(c[0][3]) == 0 {
+		p.Kosong = "Belum ada data tindak lanjut: belum ada kasus yang dibuat."
+		return p, nil
+	}
 	p.Kartu = []Kartu{{Label: "Kasus terbuka", Nilai: Angka(asInt(c[0][0])), Warna: "#ffa000"},
 		{Label: "Lewat jatuh tempo", Nilai: Angka(asInt(c[0][1])), Warna: "#c62828"},
 		{Label: "Selesai", Nilai: Angka(asInt(c[0][2])), Warna: "#2e7d32"},

@@ -102,6 +102,17 @@ func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Res
 	if err := b.stamp(); err != nil {
 		return res, err
 	}
+	if !s.has("mart.koperasi", "nik") || !s.has("mart.laporan", "nik", "tahun_buku") || !s.has("mart.keaktifan", "nik") {
+		// A workspace before its first transform: every page says so instead of failing.
+		for _, n := range append(st.navs(), nav{"koperasi.html", "direktori", "Profil Koperasi"}) {
+			p := &Page{File: n.File, Key: n.Key, Judul: n.Label, Kosong: kosongGudang}
+			if err := st.writePage(p); err != nil {
+				return res, err
+			}
+			res.Pages++
+		}
+		return res, finish(tmp, out, &res, start)
+	}
 	pages := []func() (*Page, error){b.ringkasan, b.wilayah, b.kesehatan, b.keaktifan, b.kelengkapan}
 	if !o.Public {
 		pages = append(pages, b.kualitas, b.tindakLanjut)
@@ -125,8 +136,15 @@ func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Res
 	}
 	res.Pages += 2
 	res.Koperasi, res.DataFiles = n, files
+	return res, finish(tmp, out, &res, start)
+}
+
+const kosongGudang = "Belum ada koperasi terdaftar: gudang data belum berisi tabel mart. Unggah laporan lalu jalankan pantau run (atau pantau transform dan pantau score)."
+
+// finish counts what was written and swaps the new site in.
+func finish(tmp, out string, res *Result, start time.Time) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return res, err
+		return err
 	}
 	_ = filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -138,10 +156,10 @@ func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Res
 		return nil
 	})
 	if err := swap(tmp, out); err != nil {
-		return res, err
+		return err
 	}
 	res.Duration = time.Since(start)
-	return res, nil
+	return nil
 }
 
 // swap moves the old site aside, the new one in, then drops the old: two renames in one folder, so a

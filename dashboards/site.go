@@ -216,7 +216,7 @@ var layout = template.Must(template.New("layout").Parse(`<!DOCTYPE html>
 <main>
 <div class="kepala">
  <div><h1>{{.P.Judul}}</h1>{{if .P.Deskripsi}}<p class="desk">{{.P.Deskripsi}}</p>{{end}}</div>
- <p class="stempel" id="stempel">Data per {{.S.DataPer}}<br><span>{{.S.Run}}</span></p>
+ <p class="stempel" id="stempel" data-teks="Data per {{.S.DataPer}} · {{.S.Run}}">Data per {{.S.DataPer}}<br><span>{{.S.Run}}</span></p>
 </div>
 {{if .P.Kosong}}<div class="kosong-halaman">{{.P.Kosong}}</div>{{end}}
 {{if .P.Kartu}}<section class="kartu-kartu">{{range .P.Kartu}}<div class="kartu"{{if .Warna}} style="border-top-color:{{.Warna}}"{{end}}><div class="label">{{.Label}}</div><div class="nilai">{{.Nilai}}</div>{{if .Catatan}}<div class="catatan">{{.Catatan}}</div>{{end}}</div>{{end}}</section>{{end}}

@@ -75,7 +75,7 @@
   }
   function stempel() {
     var s = document.getElementById('stempel');
-    return s ? s.textContent.replace(/\s+/g, ' ').replace('Data per', 'Data per').trim() : '';
+    return s ? s.getAttribute('data-teks') : '';
   }
 
   // ---- charts ----------------------------------------------------------------------------------
@@ -377,6 +377,7 @@
       csv.href = selW.value ? 'unduh/direktori/' + encodeURIComponent(selW.value) + '.csv' : 'unduh/direktori/semua.csv';
       xl.href = selW.value ? 'unduh/direktori/' + encodeURIComponent(selW.value) + '.xlsx' : '';
       xl.style.display = selW.value ? '' : 'none';
+      xl.previousSibling.textContent = selW.value ? ' · ' : '';
       simpan();
       siap();
     }
