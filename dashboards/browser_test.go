@@ -230,7 +230,7 @@ func (b *browser) open(dir, file, hash, shot string) int {
 
 func (b *browser) eval(js string, v any) {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`JSON.stringify(` + js + `)`))
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`JSON.stringify(`+js+`)`))
 	if err != nil {
 		b.t.Fatalf("evaluate %s: %v", js, err)
 	}
@@ -257,7 +257,7 @@ func TestBrowserDemoPages(t *testing.T) {
 
 	pages := []struct {
 		file, hash, shot string
-		minCharts      int
+		minCharts        int
 	}{
 		{"index.html", "", "01-ringkasan", 5},
 		{"wilayah.html", "", "02-wilayah", 1},
