@@ -106,6 +106,9 @@
             a.type = 'category';
             a.axisLabel = Object.assign({ hideOverlap: true, color: '#455a64' }, a.axisLabel || {});
             if (ax === 'yAxis') { a.axisLabel.width = 170; a.axisLabel.overflow = 'truncate'; }
+            else if (a.data.length > 6 || a.data.some(function (d) { return String(d).length > 12; })) {
+              a.axisLabel.interval = 0; a.axisLabel.rotate = 30; a.axisLabel.width = 120; a.axisLabel.overflow = 'truncate'; a.axisLabel.hideOverlap = false;
+            }
             a.axisTick = { alignWithLabel: true };
           } else {
             var kind = i === 1 ? kanan : fmt;
@@ -432,7 +435,7 @@
       var kab = !err && idx ? idx[nik] : null;
       if (!kab) { info.textContent = 'Koperasi dengan NIK ' + nik + ' tidak ditemukan di direktori.'; siap(); return; }
       P.muat('kop', kab, function (err, all) {
-        var d = !err && all ? all[nik] : null;
+        var d = !err && all && all.k ? bukaKoperasi(all, all.k[nik]) : null;
         if (!d) { info.textContent = 'Data koperasi dengan NIK ' + nik + ' tidak dapat dimuat.'; siap(); return; }
         info.remove();
         tampilKoperasi(box, d, D.publik, kab);
@@ -440,6 +443,21 @@
       });
     });
     window.addEventListener('hashchange', function () { location.reload(); });
+  }
+  // The compact rows of data/kop/<kab>.js back to what the page shows (see direktori.go).
+  var PROFIL = ['nik', 'nama', 'jenis', 'kelompok', 'kecamatan', 'desa', 'status', 'peringatan', 'kategori', 'grade',
+    'nbh', 'bentuk', 'sektor', 'tbh', 'bubar', 'alasan', 'per', 'ratTahun', 'ratTanggal', 'alamat', 'ketua', 'telepon'];
+  var KATEGORI = ['Sehat', 'Cukup Sehat', 'Dalam Pengawasan', 'Dalam Pengawasan Khusus', 'Tidak Dapat Dinilai'];
+  function bukaKoperasi(file, d) {
+    if (!d) return null;
+    var p = {};
+    PROFIL.forEach(function (k, i) { if (i < d.p.length) p[k] = d.p[i]; });
+    p.kab = file.kab; p.prov = file.prov;
+    return {
+      p: p, t: d.t || [], c: d.c || [],
+      k: (d.k || []).map(function (r) { return [r[0], file.r[r[1]], r[2], typeof r[3] === 'number' ? KATEGORI[r[3]] : r[3], r[4], r[5], r[6]]; }),
+      i: (d.i || []).map(function (r) { var n = file.d[r[0]] || ['', '']; return [n[0], n[1]].concat(r.slice(1)); })
+    };
   }
   function tampilKoperasi(box, d, publik, kab) {
     var p = d.p;
@@ -497,7 +515,7 @@
       var ky = K.map(function (r) { return String(r[0]) + (K.filter(function (x) { return x[0] === r[0]; }).length > 1 ? ' ' + r[1] : ''); });
       var g3 = el('div', { class: 'grafik', style: 'height:300px' });
       var kk = [{ Label: 'Tahun buku', Tipe: 'teks' }, { Label: 'Rubrik', Tipe: 'teks' }, { Label: 'Skor', Tipe: 'desimal' }, { Label: 'Kategori', Tipe: 'teks' },
-        { Label: 'Grade', Tipe: 'teks' }, { Label: 'Cakupan', Tipe: 'desimal' }, { Label: 'Perubahan', Tipe: 'teks' }];
+        { Label: 'Grade', Tipe: 'teks' }, { Label: 'Cakupan', Tipe: 'persen' }, { Label: 'Perubahan', Tipe: 'teks' }];
       var t2 = el('table'); tabel(t2, kk, K);
       grid.appendChild(panel('Riwayat skor kesehatan', '', [g3, el('div', { class: 'gulir' }, [t2])], false));
       P.gambar(g3, { legend: { show: false }, tooltip: { trigger: 'axis' }, xAxis: [{ data: ky }], yAxis: [{ max: 100 }],
