@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -90,17 +91,19 @@ func runGate(ctx context.Context, tx *sql.Tx, checks []Check, holdRatio float64,
 	return rep, nil
 }
 
-var digitsRe = regexp.MustCompile(`[0-9]+`)
+// nonLettersRe folds digits, punctuation and copy marks: "Laporan_2024 (1).xlsx" ~ "laporan-2025.csv".
+var nonLettersRe = regexp.MustCompile(`[^a-z]+`)
 
 // SourceKey is what "the same source" means for the row-count guard: an API source is itself; a file
-// is its channel plus its name with the digits folded (laporan_2024.xlsx and laporan_2025.xlsx are
-// the same source, one year apart), so the kecamatan files of one office are not compared with the
+// is its channel plus the letters of its name, without extension (laporan_2024.xlsx, "Laporan 2025
+// (1).csv" are the same source, a year apart), so the kecamatan files of one office are not compared with the
 // provincial file of another. The kind (laporan, registrasi) is part of the key.
 func SourceKey(kind, source, filename string) string {
 	if strings.HasPrefix(source, "api:") || strings.HasPrefix(source, "push") {
 		return kind + "|" + source
 	}
-	return kind + "|" + source + "|" + digitsRe.ReplaceAllString(strings.ToLower(filename), "#")
+	name := strings.TrimSuffix(filename, filepath.Ext(filename))
+	return kind + "|" + source + "|" + strings.TrimSpace(nonLettersRe.ReplaceAllString(strings.ToLower(name), " "))
 }
 
 // ShouldHold is the row-count guard: a load is held when its accepted rows fall below ratio × the
@@ -209,7 +212,8 @@ func runChecks(ctx context.Context, tx *sql.Tx, checks []Check, now time.Time, r
 			return fmt.Errorf("cek %s (%s) tidak dapat dijalankan: %w", c.Name, c.File, err)
 		}
 	}
-	if err := tx.QueryRowContext(ctx, `INSERT INTO ops.check_runs (started_at) VALUES (?) RETURNING id`, now).Scan(&rep.RunID); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO ops.check_runs (started_at, max_submission_id)
+		SELECT ?, coalesce(max(id), 0) FROM ops.submissions RETURNING id`, now).Scan(&rep.RunID); err != nil {
 		return err
 	}
 	// One row per check × load with failing rows: does it exceed the threshold?

@@ -207,6 +207,11 @@ func Run(ctx context.Context, ws *workspace.Workspace, sel []string) ([]Result, 
 	if err != nil {
 		return nil, err
 	}
+	return runModels(ctx, ws, models)
+}
+
+// runModels runs the given models (already in dependency order).
+func runModels(ctx context.Context, ws *workspace.Workspace, models []Model) ([]Result, error) {
 	if err := writeSettings(ctx, ws); err != nil {
 		return nil, fmt.Errorf("menulis ops.transform_settings: %w", err)
 	}
