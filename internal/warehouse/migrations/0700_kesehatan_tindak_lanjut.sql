@@ -3,6 +3,26 @@
 -- every `pantau score`; ops.tindak_lanjut, its notes and ops.audit are never rewritten, only appended
 -- to or updated case by case (every change of a case is a row in ops.audit).
 
+-- The marts below are rewritten whole by each scoring run, in one transaction: DELETE then INSERT of
+-- the same keys. DuckDB checks a PRIMARY KEY eagerly within a transaction (a deleted key cannot be
+-- inserted again before COMMIT), so these tables carry no key constraint; the engine guarantees one row
+-- per key and a test checks it. mart.keaktifan (0005) had the same problem on a second `pantau score`:
+-- it is rebuilt here without its key.
+CREATE TABLE mart.keaktifan_0700 (
+    nik                   VARCHAR NOT NULL,
+    status                VARCHAR NOT NULL,
+    peringatan            VARCHAR NOT NULL,
+    alasan                VARCHAR NOT NULL,
+    per_tanggal           DATE NOT NULL,
+    tahun_buku_tertutup   INTEGER NOT NULL,
+    tahun_rat_terakhir    INTEGER,
+    tanggal_rat_terakhir  DATE,
+    dihitung_pada         TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+INSERT INTO mart.keaktifan_0700 SELECT * FROM mart.keaktifan;
+DROP TABLE mart.keaktifan;
+ALTER TABLE mart.keaktifan_0700 RENAME TO keaktifan;
+
 -- One row per cooperative × tahun buku × rubric (SPEC §5).
 CREATE TABLE IF NOT EXISTS mart.kesehatan (
     nik                  VARCHAR NOT NULL,
@@ -12,6 +32,7 @@ CREATE TABLE IF NOT EXISTS mart.kesehatan (
     skor                 DOUBLE,             -- 0–100, rescaled over the assessed weight; NULL when nothing could be assessed
     kategori             VARCHAR NOT NULL,   -- Sehat, Cukup Sehat, Dalam Pengawasan, Dalam Pengawasan Khusus, Tidak Dapat Dinilai
     grade                VARCHAR,            -- letter from [kesehatan]; NULL for Tidak Dapat Dinilai
+    peringkat            INTEGER,            -- position of kategori in the rubric, 1 = best; NULL for Tidak Dapat Dinilai
     cakupan              DOUBLE NOT NULL,    -- assessed weight / total weight, 0–1
     bobot_dinilai        DOUBLE NOT NULL,
     bobot_total          DOUBLE NOT NULL,
@@ -23,8 +44,7 @@ CREATE TABLE IF NOT EXISTS mart.kesehatan (
     kategori_sebelumnya  VARCHAR,
     perubahan            VARCHAR,            -- naik, turun, tetap; NULL without two comparable categories
     provisional          BOOLEAN NOT NULL,   -- the rubric has parts marked provisional
-    dihitung_pada        TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (nik, tahun_buku, rubrik)
+    dihitung_pada        TIMESTAMPTZ NOT NULL
 );
 
 -- One row per indicator of each result: the worksheet behind every score.
@@ -45,13 +65,12 @@ CREATE TABLE IF NOT EXISTS mart.kesehatan_indikator (
     bobot           DOUBLE NOT NULL,
     dinilai         BOOLEAN NOT NULL,
     input_hilang    VARCHAR NOT NULL,        -- comma-separated canonical fields that were missing ('' for none)
-    keterangan      VARCHAR NOT NULL,        -- why not assessed (Bahasa Indonesia), '' when assessed
-    PRIMARY KEY (nik, tahun_buku, rubrik, indikator)
+    keterangan      VARCHAR NOT NULL         -- why not assessed (Bahasa Indonesia), '' when assessed
 );
 
 -- The rubric definitions the results were computed with (for analysts; rewritten with the results).
 CREATE TABLE IF NOT EXISTS mart.rubrik (
-    rubrik       VARCHAR PRIMARY KEY,
+    rubrik       VARCHAR NOT NULL,
     versi        VARCHAR NOT NULL,
     nama         VARCHAR NOT NULL,
     dasar        VARCHAR NOT NULL,
@@ -69,9 +88,10 @@ CREATE TABLE IF NOT EXISTS mart.rubrik_indikator (
     rumus         VARCHAR NOT NULL,
     ekspresi      VARCHAR NOT NULL,
     bobot         DOUBLE NOT NULL,
+    skor_per_nilai DOUBLE,           -- linear scoring (points per unit of nilai, clamped to 0..bobot) instead of bands
+    tepi_kiri_terbuka BOOLEAN NOT NULL, -- bands are a < x ≤ b instead of a ≤ x < b
     status_sumber VARCHAR NOT NULL,  -- terkonfirmasi, implementasi, belum_terkonfirmasi, provisional, kalibrasi
-    catatan       VARCHAR NOT NULL,
-    PRIMARY KEY (rubrik, indikator)
+    catatan       VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS mart.rubrik_band (
     rubrik       VARCHAR NOT NULL,
