@@ -4,4 +4,5 @@ package pipeline
 // point that runs pipeline.Score (the CLI, the server's jobs) run them all.
 import (
 	_ "github.com/pantau-koperasi/pantau/scoring/kesehatan"
+	_ "github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )

@@ -197,54 +197,62 @@ func newCase(ctx context.Context, wh *warehouse.Warehouse, actor string, c NewCa
 	}
 	var id int64
 	err := wh.Write(ctx, func(tx *sql.Tx) error {
-		nama, err := namaKoperasi(ctx, tx, c.NIK)
-		if err != nil {
-			return err
-		}
-		var open int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM ops.tindak_lanjut WHERE nik = ? AND alasan = ? AND status IN ('baru', 'diproses') ORDER BY id LIMIT 1`,
-			c.NIK, c.Alasan).Scan(&open)
-		if err == nil {
-			return &OpenCaseError{ID: open, NIK: c.NIK, Alasan: c.Alasan}
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		t := now()
-		var due any
-		if c.JatuhTempo != nil {
-			due = *c.JatuhTempo
-		}
-		var tahun any
-		if c.TahunBuku != nil {
-			tahun = int32(*c.TahunBuku)
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO ops.tindak_lanjut (nik, nama_koperasi, alasan, keterangan, tahun_buku, status, prioritas,
-				petugas, sumber, jatuh_tempo, dibuat_oleh, dibuat_pada, diubah_pada)
-			VALUES (?, ?, ?, ?, ?, 'baru', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.NIK, nama, c.Alasan, c.Keterangan, tahun, c.Prioritas, strings.TrimSpace(c.Petugas), sumber, due, actor, t, t).Scan(&id); err != nil {
-			return err
-		}
-		if err := audit(ctx, tx, t, actor, id, "dibuat", nil, ptr(fmt.Sprintf("%s; alasan %s; prioritas %s", sumber, c.Alasan, c.Prioritas))); err != nil {
-			return err
-		}
-		if p := strings.TrimSpace(c.Petugas); p != "" {
-			if err := audit(ctx, tx, t, actor, id, "petugas", ptr(""), ptr(p)); err != nil {
-				return err
-			}
-		}
-		if c.JatuhTempo != nil {
-			if err := audit(ctx, tx, t, actor, id, "jatuh_tempo", nil, ptr(c.JatuhTempo.Format("2006-01-02"))); err != nil {
-				return err
-			}
-		}
-		if s := strings.TrimSpace(c.Catatan); s != "" {
-			if err := addNote(ctx, tx, t, actor, id, s); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		id, err = insertCase(ctx, tx, actor, c, sumber)
+		return err
 	})
 	return id, err
+}
+
+// insertCase opens a case inside tx; c must be validated.
+func insertCase(ctx context.Context, tx *sql.Tx, actor string, c NewCase, sumber string) (int64, error) {
+	var id int64
+	nama, err := namaKoperasi(ctx, tx, c.NIK)
+	if err != nil {
+		return 0, err
+	}
+	var open int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM ops.tindak_lanjut WHERE nik = ? AND alasan = ? AND status IN ('baru', 'diproses') ORDER BY id LIMIT 1`,
+		c.NIK, c.Alasan).Scan(&open)
+	if err == nil {
+		return 0, &OpenCaseError{ID: open, NIK: c.NIK, Alasan: c.Alasan}
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	t := now()
+	var due any
+	if c.JatuhTempo != nil {
+		due = *c.JatuhTempo
+	}
+	var tahun any
+	if c.TahunBuku != nil {
+		tahun = int32(*c.TahunBuku)
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO ops.tindak_lanjut (nik, nama_koperasi, alasan, keterangan, tahun_buku, status, prioritas,
+			petugas, sumber, jatuh_tempo, dibuat_oleh, dibuat_pada, diubah_pada)
+		VALUES (?, ?, ?, ?, ?, 'baru', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.NIK, nama, c.Alasan, c.Keterangan, tahun, c.Prioritas, strings.TrimSpace(c.Petugas), sumber, due, actor, t, t).Scan(&id); err != nil {
+		return 0, err
+	}
+	if err := audit(ctx, tx, t, actor, id, "dibuat", nil, ptr(fmt.Sprintf("%s; alasan %s; prioritas %s", sumber, c.Alasan, c.Prioritas))); err != nil {
+		return 0, err
+	}
+	if p := strings.TrimSpace(c.Petugas); p != "" {
+		if err := audit(ctx, tx, t, actor, id, "petugas", ptr(""), ptr(p)); err != nil {
+			return 0, err
+		}
+	}
+	if c.JatuhTempo != nil {
+		if err := audit(ctx, tx, t, actor, id, "jatuh_tempo", nil, ptr(c.JatuhTempo.Format("2006-01-02"))); err != nil {
+			return 0, err
+		}
+	}
+	if s := strings.TrimSpace(c.Catatan); s != "" {
+		if err := addNote(ctx, tx, t, actor, id, s); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
 func namaKoperasi(ctx context.Context, tx *sql.Tx, nik string) (string, error) {
