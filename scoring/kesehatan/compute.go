@@ -346,7 +346,7 @@ m AS (
 )
 SELECT nik, tahun_buku, $4, $5, urutan, aspek, nama_aspek, indikator, nama, rumus, nilai,
     CASE WHEN NOT dinilai THEN NULL
-         WHEN skor_per_nilai IS NOT NULL THEN format('{} × {} (maks {})', nilai, skor_per_nilai, bobot)
+         WHEN skor_per_nilai IS NOT NULL THEN format('{:g} × {:g} (maks {:g})', nilai, skor_per_nilai, bobot)
          ELSE band_label END,
     CASE WHEN NOT dinilai THEN NULL
          WHEN skor_per_nilai IS NOT NULL THEN least(greatest(nilai * skor_per_nilai, 0), bobot)
