@@ -94,6 +94,7 @@ func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 		}
 	}
 	sum.RowsRead = len(recs)
+	sum.RowStatus = status
 	if opt.DryRun {
 		sum.Status = StatusUji.String()
 		return nil
@@ -117,7 +118,13 @@ func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 			if err := appendRows(conn, id, recs, status); err != nil {
 				return err
 			}
-			return appendQuarantine(ctx, conn, id, b.Filename, recs, status)
+			if err := appendQuarantine(ctx, conn, id, b.Filename, recs, status); err != nil {
+				return err
+			}
+			if opt.InTx != nil {
+				return opt.InTx(ctx, conn, id)
+			}
+			return nil
 		})
 	})
 	if err != nil {
