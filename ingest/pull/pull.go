@@ -50,13 +50,13 @@ type PageResult struct {
 
 // Result of pulling one source.
 type Result struct {
-	Source   string
-	Pages    []PageResult
-	Resumed  bool // continued a pull that stopped before its last page
-	Complete bool // reached the last page
+	Source                                     string
+	Pages                                      []PageResult
+	Resumed                                    bool // continued a pull that stopped before its last page
+	Complete                                   bool // reached the last page
 	RowsRead, Accepted, Quarantined, Duplicate int
-	Watermark string
-	Duration  time.Duration
+	Watermark                                  string
+	Duration                                   time.Duration
 	// For a dry run: the records of the page and their inputs, to show how they map.
 	Records []any
 	Inputs  []ingest.Input

@@ -19,25 +19,25 @@ type Sumber struct {
 	PasswordEnv  string `toml:"password_env" doc:"Environment variable holding the password (auth = basic)."`
 	APIKeyHeader string `toml:"api_key_header" doc:"Header that carries the API key (auth = api_key)."`
 
-	Paginasi    string `toml:"paginasi" doc:"Pagination style: page (page number + size), offset (offset + limit), cursor (an opaque cursor from the body), next_link (a URL of the next page from the body or the Link header), or none."`
-	ItemsPath   string `toml:"items_path" doc:"Dotted path of the array of records in the response body (\"data\", \"result.items\"); empty when the body is the array itself."`
-	PageParam   string `toml:"page_param" doc:"Query parameter of the page number (paginasi = page); pages count from 1."`
-	SizeParam   string `toml:"size_param" doc:"Query parameter of the page size (paginasi = page or offset)."`
-	OffsetParam string `toml:"offset_param" doc:"Query parameter of the offset (paginasi = offset)."`
-	CursorParam string `toml:"cursor_param" doc:"Query parameter that sends the cursor back (paginasi = cursor)."`
-	NextPath    string `toml:"next_path" doc:"Dotted path in the body of the next cursor (paginasi = cursor) or the next page's URL (paginasi = next_link; empty = the Link header rel=\"next\"). Empty or null ends the pull."`
-	UkuranHalaman int  `toml:"ukuran_halaman" doc:"Records asked for per page."`
-	MaxHalaman  int    `toml:"max_halaman" doc:"Most pages read in one pull (a guard against a source that never stops)."`
+	Paginasi      string `toml:"paginasi" doc:"Pagination style: page (page number + size), offset (offset + limit), cursor (an opaque cursor from the body), next_link (a URL of the next page from the body or the Link header), or none."`
+	ItemsPath     string `toml:"items_path" doc:"Dotted path of the array of records in the response body (\"data\", \"result.items\"); empty when the body is the array itself."`
+	PageParam     string `toml:"page_param" doc:"Query parameter of the page number (paginasi = page); pages count from 1."`
+	SizeParam     string `toml:"size_param" doc:"Query parameter of the page size (paginasi = page or offset)."`
+	OffsetParam   string `toml:"offset_param" doc:"Query parameter of the offset (paginasi = offset)."`
+	CursorParam   string `toml:"cursor_param" doc:"Query parameter that sends the cursor back (paginasi = cursor)."`
+	NextPath      string `toml:"next_path" doc:"Dotted path in the body of the next cursor (paginasi = cursor) or the next page's URL (paginasi = next_link; empty = the Link header rel=\"next\"). Empty or null ends the pull."`
+	UkuranHalaman int    `toml:"ukuran_halaman" doc:"Records asked for per page."`
+	MaxHalaman    int    `toml:"max_halaman" doc:"Most pages read in one pull (a guard against a source that never stops)."`
 
 	SinceParam string `toml:"since_param" doc:"Query parameter of the incremental cursor (e.g. updated_since); empty to pull everything every time."`
 	SinceField string `toml:"since_field" doc:"Dotted path in each record of its last-change time or sequence; the largest value of a finished pull is sent as since_param next time. Compared as numbers when both are numbers, otherwise as text (use ISO 8601 times)."`
 
-	TimeoutDetik     int     `toml:"timeout_detik" doc:"Timeout of one HTTP request, in seconds."`
+	TimeoutDetik       int     `toml:"timeout_detik" doc:"Timeout of one HTTP request, in seconds."`
 	PermintaanPerMenit float64 `toml:"permintaan_per_menit" doc:"Rate limit: most requests per minute to this source."`
-	MaxPercobaan     int     `toml:"max_percobaan" doc:"Attempts per page on network errors, 429 and 5xx (other 4xx are not retried)."`
-	BackoffAwalMS    int     `toml:"backoff_awal_ms" doc:"First retry delay in milliseconds; doubles each attempt, with jitter, up to backoff_maks_detik. A Retry-After header is honoured."`
-	BackoffMaksDetik int     `toml:"backoff_maks_detik" doc:"Longest delay between attempts, in seconds (also caps Retry-After)."`
-	MaxBodyMB        int     `toml:"max_body_mb" doc:"Largest response body accepted, in MB."`
+	MaxPercobaan       int     `toml:"max_percobaan" doc:"Attempts per page on network errors, 429 and 5xx (other 4xx are not retried)."`
+	BackoffAwalMS      int     `toml:"backoff_awal_ms" doc:"First retry delay in milliseconds; doubles each attempt, with jitter, up to backoff_maks_detik. A Retry-After header is honoured."`
+	BackoffMaksDetik   int     `toml:"backoff_maks_detik" doc:"Longest delay between attempts, in seconds (also caps Retry-After)."`
+	MaxBodyMB          int     `toml:"max_body_mb" doc:"Largest response body accepted, in MB."`
 
 	Peta  map[string]string            `toml:"peta" doc:"Field mapping: canonical field = dotted path in a record (\"nik\" = \"koperasi.nik\"). A record key that already is a canonical field name maps itself."`
 	Kali  map[string]float64           `toml:"kali" doc:"Unit multipliers per canonical field, e.g. total_aset = 1000 when the source reports in thousands of rupiah."`
