@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pantau-koperasi/pantau/internal/fields"
 )
 
 // Laporan is one report as the app keeps it.
@@ -35,9 +37,17 @@ type Laporan struct {
 	Wajib       int64 // rupiah, sent as Indonesian text "Rp 12.500.000"
 	Cadangan    int64
 	Hibah       int64
-	AsetRibu    int64 // thousands of rupiah
+	AsetRibu    float64 // thousands of rupiah (a fraction when the amount is not whole thousands)
 	Volume      int64
 	SHU         int64
+	Kelompok    string // canonical code, "" = not sent
+	Bentuk      string
+	Manajer     int64
+	Karyawan    int64
+	ModalLuar   int64
+	// KSP holds the KSP/USP finance fields (rupiah) and management checklist counts, by canonical
+	// name, served under "ksp".
+	KSP map[string]int64
 	// Raw, when set, is served instead of the fields above (tests use it for wrong JSON types).
 	Raw json.RawMessage
 }
@@ -51,13 +61,20 @@ func (l Laporan) JSON() any {
 	if l.TanggalRAT != "" {
 		per["tanggal_rat"] = l.TanggalRAT
 	}
-	return map[string]any{
+	kop := map[string]any{"nik": l.NIK, "nama": l.Nama, "badan_hukum": l.BadanHukum,
+		"jenis_kode": l.JenisKode, "kode_wilayah": l.KodeWilayah}
+	if l.Kelompok != "" {
+		kop["kelompok"] = l.Kelompok
+	}
+	if l.Bentuk != "" {
+		kop["bentuk"] = l.Bentuk
+	}
+	out := map[string]any{
 		"id":         l.ID,
 		"updated_at": l.UpdatedAt,
-		"koperasi": map[string]any{"nik": l.NIK, "nama": l.Nama, "badan_hukum": l.BadanHukum,
-			"jenis_kode": l.JenisKode, "kode_wilayah": l.KodeWilayah},
-		"periode": per,
-		"anggota": map[string]any{"pria": l.Pria, "wanita": l.Wanita},
+		"koperasi":   kop,
+		"periode":    per,
+		"anggota":    map[string]any{"pria": l.Pria, "wanita": l.Wanita, "manajer": l.Manajer, "karyawan": l.Karyawan},
 		"keuangan": map[string]any{
 			"simpanan_pokok": l.Pokok,
 			"simpanan_wajib": "Rp " + dotted(l.Wajib),
@@ -66,8 +83,17 @@ func (l Laporan) JSON() any {
 			"aset_ribu":      l.AsetRibu,
 			"volume_usaha":   l.Volume,
 			"shu":            l.SHU,
+			"modal_luar":     l.ModalLuar,
 		},
 	}
+	if len(l.KSP) > 0 {
+		k := map[string]any{}
+		for n, v := range l.KSP {
+			k[n] = v
+		}
+		out["ksp"] = k
+	}
+	return out
 }
 
 func dotted(v int64) string {
@@ -91,15 +117,23 @@ func dotted(v int64) string {
 
 // Peta is the [sumber.peta] that reads this app's shape into canonical fields.
 func Peta() map[string]string {
-	return map[string]string{
+	m := map[string]string{
 		"nik": "koperasi.nik", "nama_koperasi": "koperasi.nama", "nomor_badan_hukum": "koperasi.badan_hukum",
 		"jenis": "koperasi.jenis_kode", "kode_wilayah": "koperasi.kode_wilayah",
 		"tahun_buku": "periode.tahun_buku", "tanggal_rat": "periode.tanggal_rat",
 		"anggota_pria": "anggota.pria", "anggota_wanita": "anggota.wanita",
 		"simpanan_pokok": "keuangan.simpanan_pokok", "simpanan_wajib": "keuangan.simpanan_wajib",
 		"dana_cadangan": "keuangan.dana_cadangan", "hibah": "keuangan.hibah", "total_aset": "keuangan.aset_ribu",
-		"volume_usaha": "keuangan.volume_usaha", "shu": "keuangan.shu",
+		"volume_usaha": "keuangan.volume_usaha", "shu": "keuangan.shu", "modal_luar": "keuangan.modal_luar",
+		"kelompok": "koperasi.kelompok", "bentuk": "koperasi.bentuk",
+		"jumlah_manajer": "anggota.manajer", "jumlah_karyawan": "anggota.karyawan",
 	}
+	for _, f := range fields.All() {
+		if f.Group == fields.KeuanganKSP || f.Group == fields.Manajemen {
+			m[f.Name] = "ksp." + f.Name
+		}
+	}
+	return m
 }
 
 // Kali is the [sumber.kali] of this app: total_aset comes in thousands of rupiah.

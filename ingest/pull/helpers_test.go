@@ -74,7 +74,7 @@ func laporan(i int) apisim.Laporan {
 		ID: i, UpdatedAt: fmt.Sprintf("2026-01-%02dT08:00:00Z", i), NIK: nik(i), Nama: fmt.Sprintf("KSP Maju %d", i),
 		JenisKode: "01", KodeWilayah: "32.76", Tahun: 2024, TanggalRAT: "2025-03-15",
 		Pria: int64(10 + i), Wanita: 5, Pokok: 1_000_000, Wajib: 2_500_000, Cadangan: 500_000, Hibah: 0,
-		AsetRibu: int64(1000 * i), Volume: 9_000_000, SHU: -150_000,
+		AsetRibu: float64(1000 * i), Volume: 9_000_000, SHU: -150_000,
 	}
 }
 

@@ -132,7 +132,7 @@ func TestResumeAfterFailure(t *testing.T) {
 	}
 	// The app corrects report 2: only that record comes, as a newer submission.
 	recs := laporans(10)
-	recs[1].UpdatedAt, recs[1].AsetRibu = "2026-02-01T09:00:00Z", 2500
+	recs[1].UpdatedAt, recs[1].AsetRibu = "2026-02-01T09:00:00Z", 2500.5
 	srv.Set(recs)
 	res, err = Pull(context.Background(), ws, src, Options{Clock: clk})
 	if err != nil || res.Accepted != 1 {
@@ -140,7 +140,7 @@ func TestResumeAfterFailure(t *testing.T) {
 	}
 	var aset float64
 	ws.WH.DB().QueryRow(`SELECT total_aset::DOUBLE FROM raw.laporan WHERE nik = ? ORDER BY submission_id DESC LIMIT 1`, nik(2)).Scan(&aset)
-	if aset != 2_500_000 {
+	if aset != 2_500_500 { // 2,500.5 thousand
 		t.Fatalf("corrected aset %v", aset)
 	}
 }
