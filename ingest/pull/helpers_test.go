@@ -11,6 +11,7 @@ import (
 
 	"github.com/pantau-koperasi/pantau/ingest/apisim"
 	"github.com/pantau-koperasi/pantau/internal/config"
+	"github.com/pantau-koperasi/pantau/internal/testws"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
@@ -48,23 +49,13 @@ func (c *fakeClock) waits(over time.Duration) []time.Duration {
 	return out
 }
 
-var (
-	wsOnce  sync.Once
-	wsDB    []byte
-	wsError error
-)
 
 // newWS makes a fresh workspace (a real DuckDB file in a temp dir).
 func newWS(t *testing.T) (*workspace.Workspace, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ws, _, err := workspace.Init(context.Background(), t.TempDir(), "", "Uji", log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	return ws, &logs
+	return testws.New(t, log), &logs
 }
 
 // laporan is the app's report number i, with figures a person can check by hand:

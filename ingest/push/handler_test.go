@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
+	"github.com/pantau-koperasi/pantau/internal/testws"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
@@ -57,11 +58,7 @@ type env struct {
 
 func newEnv(t *testing.T, opt Options) *env {
 	t.Helper()
-	ws, _, err := workspace.Init(context.Background(), t.TempDir(), "", "Uji", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
+	ws := testws.New(t, nil)
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", NewHandler(ws, opt)) // mounted as pantau serve mounts it
 	srv := httptest.NewServer(mux)
