@@ -33,6 +33,8 @@ type Config struct {
 	Publish      Publish      `toml:"publish" doc:"The static dashboards."`
 	Serve        Serve        `toml:"serve" doc:"The long-running server (pantau serve)."`
 	Schedules    Schedules    `toml:"schedules" doc:"Cron schedules of the server's jobs (robfig/cron syntax, in the office's time zone)."`
+	Sumber       []Sumber     `toml:"sumber" doc:"HTTP sources Pantau pulls reports from (pantau pull, the server's pull job). One [[sumber]] block per source; secrets stay in environment variables."`
+	API          API          `toml:"api" doc:"The push API (POST /api/v1/laporan) that cooperatives' apps and other offices report to, with tokens from pantau token create."`
 	HeaderMaps   HeaderMaps   `toml:"header_map" doc:"Per-office header labels the synonym table does not know: \"label as written\" = \"canonical_field\"."`
 
 	// Dir is the workspace directory (where pantau.toml lives); not read from the file.
@@ -158,6 +160,7 @@ func Default() Config {
 		Publish:    Publish{Judul: "Pantau Koperasi"},
 		Serve:      Serve{Addr: "127.0.0.1:8080", MaxUploadMB: 50},
 		Schedules:  Schedules{Inbox: "*/10 * * * *", Pull: "0 * * * *", Nightly: "0 1 * * *", Sweep: "0 6 * * 1", GraceMins: 720},
+		API:        API{MaxRowsPerRequest: 1000, MaxKeyLength: 200},
 		HeaderMaps: HeaderMaps{},
 	}
 }
@@ -224,6 +227,18 @@ func Load(dir string) (*Config, error) {
 	}
 	c.Dir = abs
 	if err := c.normalise(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var keys struct {
+		Sumber []map[string]any `toml:"sumber"`
+	}
+	if _, err := toml.DecodeFile(path, &keys); err != nil {
+		return nil, fmt.Errorf("membaca %s: %w", path, err)
+	}
+	if err := c.normaliseSumber(func(i int, key string) bool {
+		_, ok := keys.Sumber[i][key]
+		return ok
+	}); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &c, nil
