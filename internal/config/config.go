@@ -53,6 +53,9 @@ type Kantor struct {
 	Logo string `toml:"logo" doc:"Path (relative to the workspace) of a PNG/SVG logo for the dashboards; empty for none."`
 	// WarnaUtama is the primary colour of the dashboards.
 	WarnaUtama string `toml:"warna_utama" doc:"Primary colour of the dashboards, as #rrggbb."`
+	// WarnaGrafik is the palette of chart series without a meaning of their own (status and health
+	// categories keep their fixed colours so green always means aktif/Sehat).
+	WarnaGrafik []string `toml:"warna_grafik" doc:"Colours of chart series, as #rrggbb, used in order (status and health categories keep their fixed colours)."`
 }
 
 // Warehouse configures DuckDB.
@@ -119,6 +122,8 @@ type Transform struct {
 // Publish settings.
 type Publish struct {
 	Judul string `toml:"judul" doc:"Title of the dashboards."`
+	// Catatan is a footer line on every page (e.g. the office's address or a data-use notice).
+	Catatan string `toml:"catatan" doc:"A line shown at the foot of every dashboard page (e.g. the office's address or a notice on the use of the data); empty for none."`
 }
 
 // Serve settings.
@@ -143,7 +148,8 @@ type HeaderMaps map[string]string
 // Default returns the configuration every setting falls back to.
 func Default() Config {
 	return Config{
-		Kantor: Kantor{Nama: "Dinas Koperasi dan UKM", ZonaWaktu: "Asia/Jakarta", WarnaUtama: "#0f5c8c"},
+		Kantor: Kantor{Nama: "Dinas Koperasi dan UKM", ZonaWaktu: "Asia/Jakarta", WarnaUtama: "#0f5c8c",
+			WarnaGrafik: []string{"#0f5c8c", "#2a9d8f", "#e9a23b", "#8e6bbf", "#e76f51", "#5b8e3e", "#3d7ea6", "#b5838d"}},
 		Warehouse: Warehouse{Path: "data/pantau.duckdb", MemoryLimit: "4GB", Threads: 0,
 			TempDirectory: "data/tmp"},
 		Paths:  Paths{Inbox: "inbox", Archive: "archive", Public: "public"},
@@ -188,6 +194,14 @@ func (c *Config) normalise() error {
 	if c.Transform.HoldBelowRatio < 0 || c.Transform.HoldBelowRatio > 1 {
 		errs = append(errs, fmt.Errorf("transform.hold_below_ratio harus di antara 0 dan 1, bukan %v", c.Transform.HoldBelowRatio))
 	}
+	if !isColour(c.Kantor.WarnaUtama) {
+		errs = append(errs, fmt.Errorf("kantor.warna_utama %q bukan warna #rrggbb", c.Kantor.WarnaUtama))
+	}
+	for _, w := range c.Kantor.WarnaGrafik {
+		if !isColour(w) {
+			errs = append(errs, fmt.Errorf("kantor.warna_grafik: %q bukan warna #rrggbb", w))
+		}
+	}
 	if _, err := time.LoadLocation(c.Kantor.ZonaWaktu); err != nil {
 		errs = append(errs, fmt.Errorf("kantor.zona_waktu %q tidak dikenal: %w", c.Kantor.ZonaWaktu, err))
 	}
@@ -195,6 +209,19 @@ func (c *Config) normalise() error {
 		c.HeaderMaps = HeaderMaps{}
 	}
 	return errors.Join(errs...)
+}
+
+// isColour accepts #rgb and #rrggbb: the colours go into the pages' CSS.
+func isColour(s string) bool {
+	if len(s) != 4 && len(s) != 7 || s[0] != '#' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 func clamp(v, lo, hi int) int {
