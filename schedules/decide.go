@@ -90,7 +90,7 @@ func DecideOverlap(runningSince time.Time, now time.Time) Admission {
 	if runningSince.IsZero() {
 		return Admission{Run: true}
 	}
-	return Admission{Reason: fmt.Sprintf("dilewati: tugas yang sama masih berjalan sejak %s (%s)",
+	return Admission{Reason: fmt.Sprintf("tugas yang sama masih berjalan sejak %s (%s)",
 		runningSince.UTC().Format(time.RFC3339), now.Sub(runningSince).Round(time.Second))}
 }
 

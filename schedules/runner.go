@@ -182,6 +182,19 @@ func (r *Runner) goRun(name string, tr Trigger, at time.Time) {
 	}()
 }
 
+// Go starts a job in the background (the web page's "run now"); it is tracked like a scheduled run
+// and so is waited for (or cancelled) by Shutdown.
+func (r *Runner) Go(name string, tr Trigger) error {
+	if _, ok := r.jobs[name]; !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownJob, name)
+	}
+	r.goRun(name, tr, time.Time{})
+	return nil
+}
+
+// SetObserve sets the hook told of every finished run (the server's metrics).
+func (r *Runner) SetObserve(fn func(job, status string, d time.Duration)) { r.opt.Observe = fn }
+
 // Run runs one job now and waits for it. ctx and the Runner's own lifetime (Shutdown) both cancel it.
 func (r *Runner) Run(ctx context.Context, name string, tr Trigger, scheduled time.Time) (Result, error) {
 	j, ok := r.jobs[name]
@@ -210,7 +223,7 @@ func (r *Runner) Run(ctx context.Context, name string, tr Trigger, scheduled tim
 	}()
 	for _, s := range j.Stages {
 		if !pipeline.Has(s) {
-			return r.skip(ctx, j, tr, scheduled, fmt.Sprintf("dilewati: tahap %s belum tersedia di versi ini", s))
+			return r.skip(ctx, j, tr, scheduled, fmt.Sprintf("tahap %s belum tersedia di versi ini", s))
 		}
 	}
 

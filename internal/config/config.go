@@ -112,7 +112,7 @@ type Serve struct {
 	Addr          string `toml:"addr" doc:"Address the server listens on."`
 	MaxUploadMB   int    `toml:"max_upload_mb" doc:"Largest upload accepted through the web form or the push API, in MB."`
 	SecureCookies bool   `toml:"secure_cookies" doc:"Mark session cookies Secure (set true behind HTTPS)."`
-	SessionHours  int    `toml:"session_hours" doc:"A login lasts this many hours (sliding: every request renews it)."`
+	SessionHours  int    `toml:"session_hours" doc:"A login lasts this many hours; then the user logs in again."`
 	ShutdownSecs  int    `toml:"shutdown_seconds" doc:"On SIGTERM a running job gets this many seconds to finish before it is cancelled."`
 	RequestSecs   int    `toml:"request_timeout_seconds" doc:"Longest time a request (including an upload's dry run) may take."`
 }
