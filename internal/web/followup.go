@@ -24,11 +24,11 @@ type FollowUps interface {
 
 // Case mirrors tindaklanjut.Case.
 type Case struct {
-	ID                                                          int64
+	ID                                                            int64
 	NIK, NamaKoperasi, Alasan, Status, Prioritas, Petugas, Sumber string
-	JatuhTempo                                                  *time.Time
-	DibuatPada, DiubahPada                                      time.Time
-	Catatan                                                     []Note
+	JatuhTempo                                                    *time.Time
+	DibuatPada, DiubahPada                                        time.Time
+	Catatan                                                       []Note
 }
 
 // Note mirrors tindaklanjut.Note.

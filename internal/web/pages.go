@@ -75,4 +75,3 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request, sess users.Sessi
 	s.log.Info("job started by hand", "job", name, "user", sess.Username)
 	s.renderJobs(w, r, sess, "Tugas "+name+" dimulai; muat ulang halaman untuk melihat hasilnya.")
 }
-

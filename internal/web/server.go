@@ -108,7 +108,9 @@ func (s *Server) Handler() http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		dash.ServeHTTP(w, r)
 	}))
-	mux.HandleFunc("GET /dasbor", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/dasbor/", http.StatusMovedPermanently) })
+	mux.HandleFunc("GET /dasbor", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/dasbor/", http.StatusMovedPermanently)
+	})
 	api := s.opt.API
 	if api == nil {
 		api = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
