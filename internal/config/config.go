@@ -131,15 +131,22 @@ type Serve struct {
 	Addr          string `toml:"addr" doc:"Address the server listens on."`
 	MaxUploadMB   int    `toml:"max_upload_mb" doc:"Largest upload accepted through the web form or the push API, in MB."`
 	SecureCookies bool   `toml:"secure_cookies" doc:"Mark session cookies Secure (set true behind HTTPS)."`
+	SessionHours  int    `toml:"session_hours" doc:"A login lasts this many hours; then the user logs in again."`
+	ShutdownSecs  int    `toml:"shutdown_seconds" doc:"On SIGTERM a running job gets this many seconds to finish before it is cancelled."`
+	RequestSecs   int    `toml:"request_timeout_seconds" doc:"Longest time a request (including an upload's dry run) may take."`
 }
 
 // Schedules of the server's jobs.
 type Schedules struct {
-	Inbox     string `toml:"inbox" doc:"Scan the inbox folder."`
-	Pull      string `toml:"pull" doc:"Pull the configured HTTP sources."`
-	Nightly   string `toml:"nightly" doc:"Transform, score and publish."`
-	Sweep     string `toml:"sweep" doc:"Weekly sweep that raises follow-up cases for belum_lapor and rat_terlambat."`
-	GraceMins int    `toml:"grace_minutes" doc:"A run missed while the server was down is made up at start-up if it was due within this many minutes."`
+	Inbox          string `toml:"inbox" doc:"Scan the inbox folder."`
+	Pull           string `toml:"pull" doc:"Pull the configured HTTP sources."`
+	Nightly        string `toml:"nightly" doc:"Transform, score and publish."`
+	Sweep          string `toml:"sweep" doc:"Weekly sweep that raises follow-up cases for belum_lapor and rat_terlambat."`
+	GraceMins      int    `toml:"grace_minutes" doc:"A run missed while the server was down is made up at start-up if it was due within this many minutes."`
+	Missed         string `toml:"missed" doc:"Missed-run policy: \"sekali\" runs a missed job once at start-up when it was due within grace_minutes; \"lewati\" never makes up (the job waits for its next slot). Every skip is logged."`
+	PullRetries    int    `toml:"pull_retries" doc:"Extra attempts of a failed pull before the run is marked failed."`
+	PullRetrySecs  int    `toml:"pull_retry_seconds" doc:"Wait before the first pull retry; doubled on each further attempt (capped at one hour)."`
+	InboxQuietSecs int    `toml:"inbox_quiet_seconds" doc:"A file in the inbox is left for the next scan until it has not changed (size and modification time) for this many seconds: it may still be being copied."`
 }
 
 // HeaderMaps maps header labels as written to canonical field names.
@@ -162,10 +169,11 @@ func Default() Config {
 		TindakLanjut: TindakLanjut{Otomatis: true,
 			Alasan:         []string{"tidak_aktif", "rat_terlambat", "belum_lapor", "kesehatan", "kategori_turun", "kualitas_data"},
 			JatuhTempoHari: 30, KodeSurat: "{no}/TL/DISKOP/{tahun}"},
-		Transform:  Transform{HoldBelowRatio: 0.5},
-		Publish:    Publish{Judul: "Pantau Koperasi"},
-		Serve:      Serve{Addr: "127.0.0.1:8080", MaxUploadMB: 50},
-		Schedules:  Schedules{Inbox: "*/10 * * * *", Pull: "0 * * * *", Nightly: "0 1 * * *", Sweep: "0 6 * * 1", GraceMins: 720},
+		Transform: Transform{HoldBelowRatio: 0.5},
+		Publish:   Publish{Judul: "Pantau Koperasi"},
+		Serve:     Serve{Addr: "127.0.0.1:8080", MaxUploadMB: 50, SessionHours: 12, ShutdownSecs: 30, RequestSecs: 120},
+		Schedules: Schedules{Inbox: "*/10 * * * *", Pull: "0 * * * *", Nightly: "0 1 * * *", Sweep: "0 6 * * 1", GraceMins: 720,
+			Missed: "sekali", PullRetries: 3, PullRetrySecs: 60, InboxQuietSecs: 10},
 		API:        API{MaxRowsPerRequest: 1000, MaxKeyLength: 200},
 		HeaderMaps: HeaderMaps{},
 	}
@@ -204,6 +212,17 @@ func (c *Config) normalise() error {
 	}
 	if _, err := time.LoadLocation(c.Kantor.ZonaWaktu); err != nil {
 		errs = append(errs, fmt.Errorf("kantor.zona_waktu %q tidak dikenal: %w", c.Kantor.ZonaWaktu, err))
+	}
+	c.Serve.MaxUploadMB = clamp(c.Serve.MaxUploadMB, 1, 2048)
+	c.Serve.SessionHours = clamp(c.Serve.SessionHours, 1, 24*30)
+	c.Serve.ShutdownSecs = clamp(c.Serve.ShutdownSecs, 1, 3600)
+	c.Serve.RequestSecs = clamp(c.Serve.RequestSecs, 5, 3600)
+	c.Schedules.GraceMins = clamp(c.Schedules.GraceMins, 0, 60*24*31)
+	c.Schedules.PullRetries = clamp(c.Schedules.PullRetries, 0, 20)
+	c.Schedules.PullRetrySecs = clamp(c.Schedules.PullRetrySecs, 1, 3600)
+	c.Schedules.InboxQuietSecs = clamp(c.Schedules.InboxQuietSecs, 0, 3600)
+	if c.Schedules.Missed != "sekali" && c.Schedules.Missed != "lewati" {
+		errs = append(errs, fmt.Errorf("schedules.missed harus \"sekali\" atau \"lewati\", bukan %q", c.Schedules.Missed))
 	}
 	if c.HeaderMaps == nil {
 		c.HeaderMaps = HeaderMaps{}
