@@ -314,6 +314,10 @@ func (b *builder) direktori() (int64, int, error) {
 					i := kf.intern(&kf.indikator, key, func() { kf.Indikator = append(kf.Indikator, [2]string{asStr(r[1]), asStr(r[2])}) })
 					d.Indikator = append(d.Indikator, append([]any{i}, r[3:]...))
 				case kas:
+					r[2] = lblKasus(asStr(r[2]))
+					if l, ok := labelStatusKasus[asStr(r[3])]; ok {
+						r[3] = l
+					}
 					d.Kasus = append(d.Kasus, r[1:])
 				}
 			}

@@ -105,7 +105,7 @@
           if (cat && a.data) {
             a.type = 'category';
             a.axisLabel = Object.assign({ hideOverlap: true, color: '#455a64' }, a.axisLabel || {});
-            if (ax === 'yAxis') { a.axisLabel.width = 170; a.axisLabel.overflow = 'truncate'; }
+            if (ax === 'yAxis') { a.axisLabel.width = 210; a.axisLabel.overflow = 'truncate'; }
             else if (a.data.length > 6 || a.data.some(function (d) { return String(d).length > 12; })) {
               a.axisLabel.interval = 0; a.axisLabel.rotate = 30; a.axisLabel.width = 120; a.axisLabel.overflow = 'truncate'; a.axisLabel.hideOverlap = false;
             }
