@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -158,10 +159,31 @@ func benchWS(b *testing.B, n int) *workspace.Workspace {
 	return ws
 }
 
-func report(b *testing.B, what string, n int, d time.Duration, mb float64) {
+// cpuSeconds is the user + system CPU time of this process so far. The machine is shared, so wall time
+// alone overstates the cost; CPU time ÷ cores is what an idle machine would take at best.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+}
+
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}
+
+func report(b *testing.B, what string, n int, d time.Duration, cpu, mb float64) {
 	b.ReportMetric(d.Seconds(), "s/run")
+	b.ReportMetric(cpu, "cpu-s/run")
 	b.ReportMetric(mb, "peak-MB")
-	line := fmt.Sprintf("%s %7d koperasi × 10 tahun: %6.1f s, peak RSS %6.0f MB | target (national): < %.0f s, < %.0f MB", what, n, d.Seconds(), mb, targetSeconds, targetMB)
+	line := fmt.Sprintf("%s %7d koperasi × 10 tahun: %6.1f s wall, %6.1f s CPU, peak RSS %6.0f MB (load avg %s) | target (national): < %.0f s, < %.0f MB",
+		what, n, d.Seconds(), cpu, mb, loadAvg(), targetSeconds, targetMB)
 	b.Log(line)
 	fmt.Fprintln(os.Stderr, line)
 }
@@ -173,6 +195,7 @@ func BenchmarkTransform(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				resetPeak()
+				cpu0 := cpuSeconds()
 				start := time.Now()
 				res, err := Run(context.Background(), ws, nil)
 				if err != nil {
@@ -188,7 +211,7 @@ func BenchmarkTransform(b *testing.B) {
 				if rows != keys {
 					b.Fatalf("core.laporan has %d rows for %d nik × tahun_buku", rows, keys)
 				}
-				report(b, "transform", n, d, mb)
+				report(b, "transform", n, d, cpuSeconds()-cpu0, mb)
 			}
 		})
 	}
@@ -204,6 +227,7 @@ func BenchmarkScore(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				resetPeak()
+				cpu0 := cpuSeconds()
 				start := time.Now()
 				res, err := scoring.Run(context.Background(), ws, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC))
 				if err != nil {
@@ -213,7 +237,7 @@ func BenchmarkScore(b *testing.B) {
 				for _, r := range res {
 					b.Logf("  %-28s %9d rows %6.2f s", r.Stage, r.Rows, r.Duration.Seconds())
 				}
-				report(b, "score", n, d, peakMB())
+				report(b, "score", n, d, cpuSeconds()-cpu0, peakMB())
 			}
 		})
 	}
