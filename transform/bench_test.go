@@ -14,6 +14,8 @@ import (
 
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/scoring"
+	_ "github.com/pantau-koperasi/pantau/scoring/kesehatan"    // registers the health stage
+	_ "github.com/pantau-koperasi/pantau/scoring/tindaklanjut" // registers the follow-up stage
 )
 
 // Benchmarks at 2,000 / 20,000 / 130,000 cooperatives × 10 tahun buku (130,000 is the national count).
