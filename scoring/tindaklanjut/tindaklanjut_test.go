@@ -203,7 +203,10 @@ func TestFollowUpLifecycle(t *testing.T) {
 		want string
 	}{
 		{func() error { _, err := tl.New(ctx, ws.WH, "budi", tl.NewCase{NIK: nikA, Alasan: "bosan"}); return err }(), `alasan "bosan" tidak dikenal`},
-		{func() error { _, err := tl.New(ctx, ws.WH, "budi", tl.NewCase{NIK: "9999999999999999", Alasan: "lainnya"}); return err }(), "tidak dikenal di gudang data"},
+		{func() error {
+			_, err := tl.New(ctx, ws.WH, "budi", tl.NewCase{NIK: "9999999999999999", Alasan: "lainnya"})
+			return err
+		}(), "tidak dikenal di gudang data"},
 		{func() error { _, err := tl.New(ctx, ws.WH, " ", tl.NewCase{NIK: nikA, Alasan: "lainnya"}); return err }(), "wajib diisi"},
 		{tl.SetStatus(ctx, ws.WH, "budi", idA, "beres"), `status "beres" tidak dikenal`},
 		{tl.Assign(ctx, ws.WH, "budi", 424242, "siti"), "kasus tidak ditemukan"},
