@@ -65,6 +65,8 @@ type Options struct {
 	// Progress, when set, is called now and then while a file is read with the rows read so far
 	// (the CLI draws a progress bar from it on a terminal).
 	Progress func(rows int)
+	// Loader picks how rows reach DuckDB; the zero value is DefaultLoader.
+	Loader Loader
 }
 
 // Summary is what happened to one file.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -35,6 +36,9 @@ func newTransformCmd() *cobra.Command {
 				var n int64
 				for _, r := range res {
 					switch {
+					case r.Gate != nil:
+						printGate(cmd.OutOrStdout(), r)
+						continue
 					case r.Skipped:
 						fmt.Fprintf(cmd.OutOrStdout(), say("  %-32s dilewati\n", "  %-32s skipped\n"), r.Model)
 					case r.Err != nil:
@@ -50,6 +54,41 @@ func newTransformCmd() *cobra.Command {
 	}
 	cmd.Flags().StringSliceVar(&sel, "select", nil, "model yang dijalankan; akhiri dengan + untuk ikut model hilirnya (mis. core.laporan+)")
 	return cmd
+}
+
+// printGate tells the staff what the data-quality gate decided: checks that failed, loads held for
+// review and loads kept out of the marts, each with its reason.
+func printGate(w io.Writer, r transform.Result) {
+	g := r.Gate
+	fmt.Fprintf(w, say("  %-32s %d cek, %d gagal, %d kiriman ditahan  %6.2f dtk\n", "  %-32s %d checks, %d failed, %d loads held  %6.2f s\n"),
+		r.Model, len(g.Checks), g.Failed(), len(g.Held)+countBlocked(g), r.Duration.Seconds())
+	for _, c := range g.Checks {
+		if c.Status == "pass" {
+			continue
+		}
+		fmt.Fprintf(w, say("      cek %-44s %-5s %d baris gagal\n", "      check %-42s %-5s %d failing rows\n"), c.Name, c.Status, c.Failing)
+	}
+	for _, h := range g.Held {
+		fmt.Fprintf(w, "    ! %s\n", h.Message)
+	}
+	for _, b := range g.Blocked {
+		if b.Accepted {
+			fmt.Fprintf(w, say("    ~ kiriman #%d gagal cek %s tetapi sudah diterima peninjau; tetap diterbitkan\n",
+				"    ~ load #%d fails check %s but a reviewer accepted it; published anyway\n"), b.SubmissionID, b.Check)
+			continue
+		}
+		fmt.Fprintf(w, "    ! %s\n", b.Message)
+	}
+}
+
+func countBlocked(g *transform.GateReport) int {
+	seen := map[int64]bool{}
+	for _, b := range g.Blocked {
+		if !b.Accepted {
+			seen[b.SubmissionID] = true
+		}
+	}
+	return len(seen)
 }
 
 func newPublishCmd() *cobra.Command {
