@@ -197,3 +197,24 @@ func TestHistoryNaikTurun(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAssignments(t *testing.T) {
+	rs, err := Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseAssignments([]string{"ksp-2016:simpan_pinjam, simpan_pinjam_syariah", "umum-2026:*", "ksp-2016:jasa"}, rs)
+	if err != nil || len(a) != 2 || strings.Join(a[0].Jenis, ",") != "simpan_pinjam,simpan_pinjam_syariah,jasa" || a[1].Jenis != nil {
+		t.Fatalf("%+v %v", a, err)
+	}
+	for _, c := range []struct{ line, want string }{
+		{"ksp-2099:*", `rubrik "ksp-2099" tidak dikenal`},
+		{"ksp-2016", "bukan bentuk"},
+		{"ksp-2016:", "tanpa jenis"},
+		{"ksp-2016:KSP", `jenis "KSP" tidak dikenal`},
+	} {
+		if _, err := ParseAssignments([]string{c.line}, rs); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.line, err, c.want)
+		}
+	}
+}

@@ -40,7 +40,8 @@ type candidate struct {
 // candidatesSQL finds every automatic reason, most urgent first. $1 = the last closed tahun buku.
 // A cooperative that is tidak_aktif gets that case only: its missing RAT and report are the evidence
 // of the same case, not three separate ones. Dissolved cooperatives get none. Health reasons look at
-// each rubric's latest scored tahun buku, when it is recent (the last closed year or the one before).
+// each rubric's latest scored tahun buku, when it is recent (the last closed year or the one before);
+// a provisional rubric (kkpkk-2021) informs but does not open cases.
 const candidatesSQL = `
 WITH kes AS (
     SELECT * FROM mart.kesehatan
@@ -60,12 +61,12 @@ SELECT k.nik, 'kesehatan', 'Rubrik ' || k.rubrik || ', tahun buku ' || k.tahun_b
     k.tahun_buku, CASE WHEN k.kategori = 'Dalam Pengawasan Khusus' THEN 'tinggi' ELSE 'sedang' END,
     CASE WHEN k.kategori = 'Dalam Pengawasan Khusus' THEN 4 ELSE 5 END
 FROM kes k LEFT JOIN aktif a USING (nik)
-WHERE k.kategori IN ('Dalam Pengawasan', 'Dalam Pengawasan Khusus') AND k.tahun_buku >= $1 - 1 AND coalesce(a.status, '') <> 'dibubarkan'
+WHERE NOT k.provisional AND k.kategori IN ('Dalam Pengawasan', 'Dalam Pengawasan Khusus') AND k.tahun_buku >= $1 - 1 AND coalesce(a.status, '') <> 'dibubarkan'
 UNION ALL
 SELECT k.nik, 'kategori_turun', 'Rubrik ' || k.rubrik || ': ' || k.kategori_sebelumnya || ' (tahun buku ' || k.tahun_buku_sebelumnya || ') turun menjadi '
     || k.kategori || ' (tahun buku ' || k.tahun_buku || ')', k.tahun_buku, 'sedang', 6
 FROM kes k LEFT JOIN aktif a USING (nik)
-WHERE k.perubahan = 'turun' AND k.tahun_buku >= $1 - 1 AND coalesce(a.status, '') <> 'dibubarkan'
+WHERE NOT k.provisional AND k.perubahan = 'turun' AND k.tahun_buku >= $1 - 1 AND coalesce(a.status, '') <> 'dibubarkan'
 ORDER BY 6, 1`
 
 // checkSQL finds the cooperatives with error-severity data-quality violations in the latest check run.
