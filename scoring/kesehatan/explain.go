@@ -258,7 +258,7 @@ func (w Worksheet) WriteText(out io.Writer) error {
 	fmt.Fprintf(out, "Kategori           : %s\n", kat)
 	if w.TahunSebelumnya != nil {
 		ch := map[string]string{"naik": "naik", "turun": "TURUN", "tetap": "tetap", "": "tidak dapat dibandingkan"}[w.Perubahan]
-		fmt.Fprintf(out, "Tahun buku %d     : %s — %s\n", *w.TahunSebelumnya, w.KategoriSebelumnya, ch)
+		fmt.Fprintf(out, "Tahun buku %d    : %s — %s\n", *w.TahunSebelumnya, w.KategoriSebelumnya, ch)
 	}
 	return nil
 }
