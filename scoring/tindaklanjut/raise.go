@@ -3,8 +3,8 @@ package tindaklanjut
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pantau-koperasi/pantau/internal/config"
@@ -113,6 +113,9 @@ func Raise(ctx context.Context, wh *warehouse.Warehouse, cfg config.TindakLanjut
 		}
 	}
 	due := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, cfg.JatuhTempoHari)
+	if !tableExists(ctx, wh.DB(), "core", "koperasi") {
+		return 0, nil // nothing transformed yet, so nothing to follow up
+	}
 	opened := 0
 	err := wh.Write(ctx, func(tx *sql.Tx) error {
 		// Keys already handled: open cases by (nik, alasan), and every case by (nik, alasan, tahun).
@@ -138,6 +141,7 @@ func Raise(ctx context.Context, wh *warehouse.Warehouse, cfg config.TindakLanjut
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		var fresh []candidate
 		for _, c := range cands {
 			tahun := int64(-1)
 			if c.tahun.Valid {
@@ -147,21 +151,59 @@ func Raise(ctx context.Context, wh *warehouse.Warehouse, cfg config.TindakLanjut
 			if handled[k] || handled[k+"|"+itoa(tahun)] {
 				continue
 			}
-			nc := NewCase{NIK: c.nik, Alasan: c.alasan, Prioritas: c.prioritas, Petugas: cfg.Petugas, Keterangan: c.keterangan, JatuhTempo: &due}
-			if c.tahun.Valid {
-				y := int(c.tahun.Int64)
-				nc.TahunBuku = &y
-			}
-			if _, err := insertCase(ctx, tx, Sistem, nc, "otomatis"); err != nil {
-				var oc *OpenCaseError
-				if errors.As(err, &oc) {
-					continue
-				}
-				return err
-			}
 			handled[k] = true
 			handled[k+"|"+itoa(tahun)] = true
-			opened++
+			fresh = append(fresh, c)
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		// Set-based: a province raises thousands of cases at once; one statement per batch of cases and
+		// one per audit field keeps that to a fraction of a second. New ids are those above the
+		// largest before the insert (we hold the writer lock).
+		var before int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM ops.tindak_lanjut`).Scan(&before); err != nil {
+			return err
+		}
+		t := now()
+		const batch = 200
+		for lo := 0; lo < len(fresh); lo += batch {
+			part := fresh[lo:min(lo+batch, len(fresh))]
+			args := []any{strings.TrimSpace(cfg.Petugas), due, t, t}
+			ph := make([]string, len(part))
+			for i, c := range part {
+				ph[i] = "(?, ?, ?, ?, ?, ?)"
+				var tahun any
+				if c.tahun.Valid {
+					tahun = c.tahun.Int64
+				}
+				args = append(args, lo+i, c.nik, c.alasan, c.keterangan, tahun, c.prioritas)
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO ops.tindak_lanjut (nik, nama_koperasi, alasan, keterangan, tahun_buku, status, prioritas,
+					petugas, sumber, jatuh_tempo, dibuat_oleh, dibuat_pada, diubah_pada)
+				SELECT v.nik, k.nama_koperasi, v.alasan, v.keterangan, v.tahun::INTEGER, 'baru', v.prioritas, ?, 'otomatis', ?::DATE, 'sistem', ?, ?
+				FROM (VALUES `+strings.Join(ph, ", ")+`) v(urut, nik, alasan, keterangan, tahun, prioritas)
+				JOIN (SELECT nik, any_value(nama_koperasi) AS nama_koperasi FROM core.koperasi GROUP BY nik) k ON k.nik = v.nik
+				ORDER BY v.urut`, args...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			opened += int(n)
+		}
+		audits := []string{`'dibuat', NULL, 'otomatis; alasan ' || alasan || '; prioritas ' || prioritas`}
+		if strings.TrimSpace(cfg.Petugas) != "" {
+			audits = append(audits, `'petugas', '', petugas`)
+		}
+		audits = append(audits, `'jatuh_tempo', NULL, strftime(jatuh_tempo, '%Y-%m-%d')`)
+		for _, a := range audits {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ops.audit ("at", who, entity, entity_id, field, "before", "after")
+				SELECT dibuat_pada, dibuat_oleh, ?, id, `+a+` FROM ops.tindak_lanjut WHERE id > ? ORDER BY id`, entity, before); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -88,7 +88,9 @@ func TestFollowUpLifecycle(t *testing.T) {
 	clock := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	defer tl.SetClock(func() time.Time { clock = clock.Add(time.Minute); return clock })()
 
-	// 1. Raised automatically after scoring, one case per cooperative and reason.
+	// 1. Raised automatically after scoring, one case per cooperative and reason, assigned to the
+	// configured officer.
+	ws.Config.TindakLanjut.Petugas = "andi"
 	if _, err := scoring.Run(ctx, ws, asOf); err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +161,9 @@ func TestFollowUpLifecycle(t *testing.T) {
 	// The fake clock advances a minute per change, so the trail is strictly ordered.
 	wantTrail := []string{
 		"sistem dibuat |→otomatis; alasan tidak_aktif; prioritas tinggi",
+		"sistem petugas |→andi",
 		"sistem jatuh_tempo |→2026-12-22",
-		"budi petugas |→siti",
+		"budi petugas |andi→siti",
 		"siti catatan |→Kunjungan 2 Desember: pengurus vakum",
 		"siti status |baru→diproses",
 		"kabid status |diproses→selesai",
@@ -223,7 +226,7 @@ func TestFollowUpLifecycle(t *testing.T) {
 		want int
 	}{
 		{tl.Filter{Status: "terbuka"}, 7}, {tl.Filter{Status: "selesai"}, 1}, {tl.Filter{}, 8},
-		{tl.Filter{Petugas: "siti"}, 2}, {tl.Filter{KodeWilayah: "32.76.02"}, 2}, {tl.Filter{KodeWilayah: "32.76"}, 8},
+		{tl.Filter{Petugas: "siti"}, 2}, {tl.Filter{Petugas: "andi"}, 5}, {tl.Filter{KodeWilayah: "32.76.02"}, 2}, {tl.Filter{KodeWilayah: "32.76"}, 8},
 		{tl.Filter{Alasan: "tidak_aktif"}, 2}, {tl.Filter{Limit: 3}, 3},
 	} {
 		cs, err := tl.List(ctx, ws.WH, f.f)
