@@ -79,9 +79,14 @@ func TestScoreExplainAndFollowupCLI(t *testing.T) {
 	id := sqlRows(t, dir, "select id from ops.tindak_lanjut where alasan = 'lainnya'")[0][0]
 	mustPantau(t, "-C", dir, "followup", "assign", id, "siti", "--oleh", "budi")
 	mustPantau(t, "-C", dir, "followup", "note", id, "Kunjungan", "dijadwalkan", "--oleh", "siti")
+	mustPantau(t, "-C", dir, "followup", "set-prioritas", id, "rendah", "--oleh", "kabid")
+	mustPantau(t, "-C", dir, "followup", "set-jatuh-tempo", id, "2027-01-31", "--oleh", "kabid")
+	if _, err := pantau(t, "-C", dir, "followup", "set-jatuh-tempo", id, "31/01/2027"); !errors.As(err, new(usageError)) {
+		t.Errorf("bad date: %v", err)
+	}
 	mustPantau(t, "-C", dir, "followup", "set-status", id, "selesai", "--oleh", "kabid")
 	out = strings.Join(strings.Fields(mustPantau(t, "-C", dir, "followup", "show", id)), " ")
-	for _, s := range []string{"Status : selesai", "Petugas : siti", "siti: Kunjungan dijadwalkan", "budi petugas (kosong) → siti", "kabid status baru → selesai"} {
+	for _, s := range []string{"Status : selesai", "Petugas : siti", "Prioritas : rendah", "Jatuh tempo : 2027-01-31", "kabid jatuh_tempo 2026-12-15 → 2027-01-31", "siti: Kunjungan dijadwalkan", "budi petugas (kosong) → siti", "kabid status baru → selesai"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("show lacks %q:\n%s", s, out)
 		}

@@ -182,8 +182,19 @@ func TestFollowUpLifecycle(t *testing.T) {
 	if c.DiubahPada.Before(c.DibuatPada) || !c.DiubahPada.Equal(trail[len(trail)-1].Pada) {
 		t.Errorf("diubah_pada %v, last change %v", c.DiubahPada, trail[len(trail)-1].Pada)
 	}
+	later := time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC)
+	if err := tl.SetDue(ctx, ws.WH, "kabid", idA, &later); err != nil {
+		t.Fatal(err)
+	}
+	if err := tl.SetPriority(ctx, ws.WH, "kabid", idA, "tinggi"); err != nil {
+		t.Fatal(err)
+	}
 	_, trailA, _ := tl.Get(ctx, ws.WH, idA)
-	if len(trailA) != 4 || trailA[0].Kolom != "dibuat" || trailA[1].Kolom != "petugas" || trailA[2].Sesudah != "2026-12-31" || trailA[3].Sesudah != "Pengaduan anggota soal SHU" {
+	if n := len(trailA); n != 6 || trailA[4].Kolom != "jatuh_tempo" || trailA[4].Sebelum != "2026-12-31" || trailA[4].Sesudah != "2027-01-15" ||
+		trailA[5].Kolom != "prioritas" || trailA[5].Sebelum != "rendah" || trailA[5].Sesudah != "tinggi" {
+		t.Errorf("due date and priority changes: %+v", trailA)
+	}
+	if len(trailA) < 4 || trailA[0].Kolom != "dibuat" || trailA[1].Kolom != "petugas" || trailA[2].Sesudah != "2026-12-31" || trailA[3].Sesudah != "Pengaduan anggota soal SHU" {
 		t.Errorf("manual case trail: %+v", trailA)
 	}
 
