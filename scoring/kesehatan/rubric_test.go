@@ -218,3 +218,15 @@ func TestParseAssignments(t *testing.T) {
 		}
 	}
 }
+
+func TestAngka(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		dec  int
+		want string
+	}{{5.625, 2, "5,63"}, {13.125, 2, "13,13"}, {78.8, 2, "78,80"}, {1234567.5, 1, "1.234.567,5"}, {-6.555, 2, "-6,56"}, {-0.001, 2, "0,00"}, {6, 0, "6"}, {0.825 * 100, 1, "82,5"}} {
+		if got := Angka(c.f, c.dec); got != c.want {
+			t.Errorf("Angka(%v, %d) = %q, want %q", c.f, c.dec, got, c.want)
+		}
+	}
+}
