@@ -313,11 +313,11 @@ func indicatorSQL(r *Rubric, jenis []string, asOf time.Time, st config.Status) (
 		where = append(where, "jenis IN ("+strings.Join(ph, ", ")+")")
 	}
 	if len(r.BerlakuJikaAda) > 0 {
-		var any []string
+		var present []string
 		for _, f := range r.BerlakuJikaAda {
-			any = append(any, warehouse.QuoteIdent(f)+" IS NOT NULL")
+			present = append(present, warehouse.QuoteIdent(f)+" IS NOT NULL")
 		}
-		where = append(where, "("+strings.Join(any, " OR ")+")")
+		where = append(where, "("+strings.Join(present, " OR ")+")")
 	}
 	var b strings.Builder
 	b.WriteString("INSERT INTO mart.kesehatan_indikator\nWITH input AS (SELECT * FROM (" + inputSQL + ")")
@@ -332,7 +332,7 @@ func indicatorSQL(r *Rubric, jenis []string, asOf time.Time, st config.Status) (
 		}
 		var miss []string
 		for _, f := range in.Fields() {
-			miss = append(miss, fmt.Sprintf("CASE WHEN %s IS NULL THEN '%s' END", warehouse.QuoteIdent(f), f))
+			miss = append(miss, fmt.Sprintf("CASE WHEN %s IS NULL THEN %s END", warehouse.QuoteIdent(f), warehouse.QuoteLiteral(f)))
 		}
 		fmt.Fprintf(&b, "    SELECT nik, tahun_buku, %d AS urutan, round(CAST((%s) AS DOUBLE), 9) AS nilai, concat_ws(',', %s) AS input_hilang FROM input\n",
 			i+1, in.Nilai, strings.Join(miss, ", "))
