@@ -50,7 +50,16 @@ func TestScoreExplainAndFollowupCLI(t *testing.T) {
 	}
 	f.Close()
 	// Without --rubrik every rubric that scored it: ksp-2016, kkpkk-2021, umum-2026.
-	out = mustPantau(t, "-C", dir, "score", "--explain", "3276010000000001", "2023")
+	x3 := filepath.Join(t.TempDir(), "semua.xlsx")
+	out = mustPantau(t, "-C", dir, "score", "--explain", "3276010000000001", "2023", "--xlsx", x3)
+	if f3, err := excelize.OpenFile(x3); err != nil {
+		t.Fatal(err)
+	} else {
+		if got := strings.Join(f3.GetSheetList(), ","); got != "kkpkk-2021,ksp-2016,umum-2026" {
+			t.Errorf("XLSX sheets %s", got)
+		}
+		f3.Close()
+	}
 	if strings.Count(out, "LEMBAR KERJA") != 3 || !strings.Contains(out, "PERHATIAN   : rubrik ini sebagian provisional") {
 		t.Errorf("explain of every rubric:\n%s", out)
 	}
