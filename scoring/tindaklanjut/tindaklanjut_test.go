@@ -291,6 +291,17 @@ func TestFollowUpLifecycle(t *testing.T) {
 	if fmt.Sprint(subj) != fmt.Sprint(wantSubj) {
 		t.Errorf("letters %q", subj)
 	}
+	rekap, _ := f.GetRows("Rekap")
+	var totals []string
+	for _, r := range rekap[3:] {
+		totals = append(totals, r[1]+"="+r[len(r)-1])
+	}
+	sort.Strings(totals)
+	wantTotals := []string{kec1 + "=5", kec2 + "=2"}
+	sort.Strings(wantTotals)
+	if fmt.Sprint(totals) != fmt.Sprint(wantTotals) {
+		t.Errorf("rekap %v, want %v", totals, wantTotals)
+	}
 	if letters[3][1] != "001/TL/DISKOP/2026" {
 		t.Errorf("letter number %q", letters[3][1])
 	}
