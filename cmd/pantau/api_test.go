@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/pantau-koperasi/pantau/ingest/apisim"
+	"github.com/pantau-koperasi/pantau/internal/config"
+)
+
+func appReports(n int) []apisim.Laporan {
+	var out []apisim.Laporan
+	for i := 1; i <= n; i++ {
+		out = append(out, apisim.Laporan{ID: i, UpdatedAt: fmt.Sprintf("2026-01-%02dT08:00:00Z", i), NIK: fmt.Sprintf("32760100000000%02d", i),
+			Nama: fmt.Sprintf("KSP Maju %d", i), JenisKode: "01", KodeWilayah: "32.76", Tahun: 2024, Pria: 10, Wanita: int64(i),
+			Pokok: 1_000_000, Wajib: 2_000_000, AsetRibu: float64(1000 * i)})
+	}
+	return out
+}
+
+// addSource appends a [[sumber]] for the simulated app to the workspace's pantau.toml.
+func addSource(t *testing.T, dir string, s config.Sumber) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(map[string]any{"sumber": []config.Sumber{s}}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, config.FileName), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.WriteString("\n" + b.String())
+}
+
+// pantau pull, sources list|test against the simulated app over loopback, with a failure in the
+// middle of a pull and a resume that ends with exactly the app's rows.
+func TestPullCommands(t *testing.T) {
+	t.Setenv("PANTAU_AS_OF", "2026-11-22")
+	t.Setenv("UJI_APP_TOKEN", "token-aplikasi-uji-1234")
+	srv, err := apisim.Start(appReports(5), apisim.Options{BearerToken: "token-aplikasi-uji-1234", Fail500: map[int]int{2: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "ws")
+	mustPantau(t, "init", dir, "--wilayah", "32")
+	if _, err := pantau(t, "-C", dir, "pull"); !errors.As(err, new(usageError)) {
+		t.Fatalf("pull without sources: want a usage error, got %v", err)
+	}
+	s := config.DefaultSumber()
+	s.Nama, s.URL, s.Auth, s.TokenEnv, s.UkuranHalaman = "app", srv.URL+apisim.PathPage, "bearer", "UJI_APP_TOKEN", 3
+	s.SinceParam, s.SinceField = "updated_since", "updated_at"
+	s.Peta, s.Kali, s.Nilai = apisim.Peta(), apisim.Kali(), apisim.Nilai()
+	s.MaxPercobaan, s.BackoffAwalMS = 2, 10
+	addSource(t, dir, s)
+
+	out := mustPantau(t, "-C", dir, "sources", "list")
+	if !regexp.MustCompile(`app\s+http://127\.0\.0\.1:\d+/api/v1/laporan\s+page\s+bearer\s+-\s+siap`).MatchString(out) {
+		t.Fatalf("sources list:\n%s", out)
+	}
+	out = mustPantau(t, "-C", dir, "sources", "test", "app")
+	for _, want := range []string{"3 rekaman di halaman pertama", "total_aset", "keuangan.aset_ribu", `"1000000.00"`, "[uji, tidak ditulis]", "3 diterima"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("sources test lacks %q:\n%s", want, out)
+		}
+	}
+	if got := sqlRows(t, dir, "select count(*) from ops.submissions"); got[0][0] != "0" {
+		t.Fatal("sources test wrote a submission")
+	}
+
+	// Page 2 keeps failing: page 1 is loaded, the pull fails (exit 1), the position is kept.
+	out, err = pantau(t, "-C", dir, "pull")
+	if err == nil || errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "HTTP 500") {
+		t.Fatalf("want a failure naming HTTP 500, got %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "3 diterima") {
+		t.Fatalf("page 1 not reported:\n%s", out)
+	}
+	out = mustPantau(t, "-C", dir, "sources", "list")
+	if !strings.Contains(out, "terputus setelah halaman 1") {
+		t.Fatalf("sources list after the failure:\n%s", out)
+	}
+	srv.Heal()
+	out = mustPantau(t, "-C", dir, "pull", "app")
+	if !strings.Contains(out, "Sumber app: 1 halaman, 2 baris dibaca, 2 diterima, 0 karantina, 0 duplikat — selesai, melanjutkan penarikan sebelumnya") {
+		t.Fatalf("resume:\n%s", out)
+	}
+	got := sqlRows(t, dir, "select nik, (total_aset)::BIGINT, jumlah_anggota from raw.laporan order by nik")
+	if len(got) != 5 {
+		t.Fatalf("%d rows after the resume, want exactly the app's 5: %v", len(got), got)
+	}
+	for i, r := range got {
+		want := []string{fmt.Sprintf("32760100000000%02d", i+1), fmt.Sprint(1_000_000 * (i + 1)), fmt.Sprint(10 + i + 1)}
+		if strings.Join(r, ",") != strings.Join(want, ",") {
+			t.Fatalf("row %d: %v, want %v", i, r, want)
+		}
+	}
+	runs := sqlRows(t, dir, "select status from ops.runs where stage = 'pull' order by id")
+	if len(runs) != 2 || runs[0][0] != "failed" || runs[1][0] != "succeeded" {
+		t.Fatalf("ops.runs: %v", runs)
+	}
+	out = mustPantau(t, "-C", dir, "sources", "list")
+	if !strings.Contains(out, "2026-01-05T08:00:00Z") {
+		t.Fatalf("watermark not shown:\n%s", out)
+	}
+	if _, err := pantau(t, "-C", dir, "pull", "tidak-ada"); !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "yang ada: app") {
+		t.Fatalf("unknown source: %v", err)
+	}
+	// The secret is nowhere in the warehouse.
+	if got := sqlRows(t, dir, "select count(*) from ops.runs where error like '%token-aplikasi%'"); got[0][0] != "0" {
+		t.Fatal("secret in ops.runs")
+	}
+}
+
+func TestTokenCommands(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ws")
+	mustPantau(t, "init", dir)
+	out := mustPantau(t, "-C", dir, "token", "create", "--nama", "KSP Maju", "--nik", "3276010000000001")
+	tok := regexp.MustCompile(`pantau_[a-z2-7]{52}`).FindString(out)
+	if tok == "" {
+		t.Fatalf("no token shown:\n%s", out)
+	}
+	mustPantau(t, "-C", dir, "token", "create", "--nama", "Dinas Kab", "--kantor")
+	out = mustPantau(t, "-C", dir, "token", "list")
+	if strings.Contains(out, tok) || !strings.Contains(out, tok[:13]) || !strings.Contains(out, "3276010000000001") || strings.Count(out, "aktif") != 2 {
+		t.Fatalf("token list:\n%s", out)
+	}
+	mustPantau(t, "-C", dir, "token", "revoke", "1")
+	if out = mustPantau(t, "-C", dir, "token", "list"); !strings.Contains(out, "dicabut") {
+		t.Fatalf("after revoke:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"token", "create", "--nama", "x"},
+		{"token", "create", "--nama", "x", "--nik", "3276010000000001", "--kantor"},
+		{"token", "create", "--nama", "x", "--nik", "123"},
+		{"token", "revoke", "satu"},
+	} {
+		if _, err := pantau(t, append([]string{"-C", dir}, args...)...); !errors.As(err, new(usageError)) {
+			t.Errorf("%v: want a usage error, got %v", args, err)
+		}
+	}
+	if _, err := pantau(t, "-C", dir, "token", "revoke", "99"); err == nil {
+		t.Error("revoking an unknown token must fail")
+	}
+}
