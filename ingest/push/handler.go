@@ -207,13 +207,19 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("token %q hanya boleh melapor untuk NIK %s; tidak ada yang disimpan", tok.Name, tok.NIK), details)
 		return
 	}
-	// The same bytes again (without a key, or under a new one) change nothing.
-	prev, err := findSubmission(ctx, h.ws, hash)
+	// The same bytes again from the same token (without a key, or under a new one) change nothing.
+	// Per token: two cooperatives may send identical bodies that leave nik to their tokens.
+	by := fmt.Sprintf("token #%d %s", tok.ID, tok.Name)
+	prev, err := findSubmission(ctx, h.ws, hash, by)
 	if err != nil {
 		h.fail(w, err)
 		return
 	}
 	if prev > 0 {
+		// A concurrent retry with this key may have committed since the check above: its answer wins.
+		if key != "" && h.replay(ctx, w, tok, key, hash) {
+			return
+		}
 		writeJSON(w, http.StatusOK, Result{SubmissionID: prev, Status: ingest.StatusDuplikat.String(), Rows: []RowResult{}, Warnings: []string{},
 			Message: fmt.Sprintf("isi yang sama persis sudah diterima sebagai kiriman #%d; tidak ada yang berubah", prev)})
 		return
@@ -233,7 +239,7 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 	res := &ingest.Summary{File: name, SHA256: hash, Kind: b.Kind.String()}
 	var out Result
 	var outJSON []byte
-	err = ingest.Process(ctx, h.ws, b, ingest.Options{Source: "push", ReceivedBy: fmt.Sprintf("token #%d %s", tok.ID, tok.Name),
+	err = ingest.Process(ctx, h.ws, b, ingest.Options{Source: "push", ReceivedBy: by,
 		InTx: func(ctx context.Context, conn *sql.Conn, id int64) error {
 			out = result(id, res, items)
 			var err error
@@ -506,9 +512,9 @@ func result(id int64, s *ingest.Summary, items []map[string]any) Result {
 	return out
 }
 
-func findSubmission(ctx context.Context, ws *workspace.Workspace, hash string) (int64, error) {
+func findSubmission(ctx context.Context, ws *workspace.Workspace, hash, by string) (int64, error) {
 	var id int64
-	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status <> 'uji' ORDER BY id LIMIT 1`, hash).Scan(&id)
+	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND source = 'push' AND received_by = ? AND status <> 'uji' ORDER BY id LIMIT 1`, hash, by).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -408,3 +408,60 @@ func TestOpenAPIServed(t *testing.T) {
 		t.Fatalf("%d %v", ex.status, ex.requestErr)
 	}
 }
+
+// Two cooperatives sending the same bytes (nik left to their tokens) are two reports, not a duplicate.
+func TestSameBodyTwoCooperatives(t *testing.T) {
+	e := newEnv(t, Options{})
+	a, b := e.token(t, ScopeKoperasi, nikA), e.token(t, ScopeKoperasi, nikB)
+	body := []byte(`{"nama_koperasi": "Koperasi Serba Usaha", "tahun_buku": 2024}`)
+	for _, tok := range []string{a, b} {
+		ex := e.do(t, "POST", PathLaporan, auth(tok), body)
+		var res Result
+		ex.json(t, &res)
+		if ex.status != 200 || res.Status != "diterima" || res.RowsAccepted != 1 {
+			t.Fatalf("%d %s", ex.status, ex.body)
+		}
+	}
+	if got := e.count(t, `SELECT count(DISTINCT nik) FROM raw.laporan`); got != 2 {
+		t.Fatalf("%d cooperatives stored, want 2", got)
+	}
+}
+
+// Concurrent retries with one Idempotency-Key store the report once and all get the same answer.
+func TestIdempotencyConcurrent(t *testing.T) {
+	e := newEnv(t, Options{})
+	tok := e.token(t, ScopeKantor, "")
+	h := auth(tok)
+	h["Idempotency-Key"] = "serentak-1"
+	body := []byte(`[{"nik": "3276010000000001", "nama_koperasi": "KSP Maju", "tahun_buku": 2024}]`)
+	const n = 6
+	answers := make([][]byte, n)
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", e.srv.URL+PathLaporan, bytes.NewReader(body))
+			for k, v := range h {
+				req.Header.Set(k, v)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return
+			}
+			defer resp.Body.Close()
+			answers[i], _ = io.ReadAll(resp.Body)
+			codes[i] = resp.StatusCode
+		}(i)
+	}
+	wg.Wait()
+	for i := range answers {
+		if codes[i] != 200 || !bytes.Equal(answers[i], answers[0]) {
+			t.Fatalf("answer %d: %d %s, first %s", i, codes[i], answers[i], answers[0])
+		}
+	}
+	if got := e.count(t, `SELECT count(*) FROM raw.laporan`); got != 1 {
+		t.Fatalf("%d rows stored, want 1", got)
+	}
+}
