@@ -137,7 +137,11 @@ func (f *fetcher) get(ctx context.Context, url string) (*response, error) {
 		case Done:
 			return &response{Body: body, Header: hdr, Attempts: attempt}, nil
 		case Retry:
-			f.log.Warn("pull: retrying page", "source", f.src.Nama, "url", url, "status", status, "attempt", attempt, "wait", d, "err", errString(err))
+			attrs := []any{"source", f.src.Nama, "url", url, "status", status, "attempt", attempt, "wait", d.Round(time.Millisecond)}
+			if err != nil {
+				attrs = append(attrs, "err", f.redact(err.Error()))
+			}
+			f.log.Warn("pull: retrying page", attrs...)
 			if err := f.clock.Sleep(ctx, d); err != nil {
 				return nil, err
 			}
@@ -156,13 +160,6 @@ func (f *fetcher) get(ctx context.Context, url string) (*response, error) {
 func isPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
-}
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }
 
 // wait honours the rate limit on the pull's clock.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/ingest"
 	"github.com/pantau-koperasi/pantau/ingest/apisim"
 	"github.com/pantau-koperasi/pantau/internal/config"
 )
@@ -449,5 +450,12 @@ func TestTimeout(t *testing.T) {
 	}
 	if got := loadedNIKs(t, ws); !slices.Equal(got, wantNIKs(4)) {
 		t.Fatalf("%v", got)
+	}
+}
+
+func TestProblemText(t *testing.T) {
+	p := ingest.Problem{Sheet: "halaman 2", Row: 3, Column: "shu", Label: "keuangan.shu", Reason: `"dua juta" bukan angka rupiah`}
+	if got := p.String(); got != `halaman 2, rekaman 3, kolom keuangan.shu: "dua juta" bukan angka rupiah` {
+		t.Fatal(got)
 	}
 }
