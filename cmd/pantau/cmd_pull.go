@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -16,7 +18,7 @@ func init() { register(newPullCmd) }
 
 func newPullCmd() *cobra.Command {
 	var maxProblems int
-	var reset bool
+	var reset, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "pull [SOURCE...]",
 		Short: "Tarik laporan dari API aplikasi koperasi yang dikonfigurasi ([[sumber]] di pantau.toml)",
@@ -49,14 +51,28 @@ func newPullCmd() *cobra.Command {
 				}
 			}
 			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-				res, err := pull.All(ctx, ws, args, pull.Options{OnPage: func(p pull.PageResult) {
-					printPage(cmd.OutOrStdout(), p, maxProblems)
-				}})
+				opt := pull.Options{}
+				if !asJSON {
+					opt.OnPage = func(p pull.PageResult) { printPage(cmd.OutOrStdout(), p, maxProblems) }
+				}
+				res, err := pull.All(ctx, ws, args, opt)
+				if asJSON {
+					enc := json.NewEncoder(cmd.OutOrStdout())
+					enc.SetIndent("", "  ")
+					var n int64
+					for _, r := range res {
+						if r != nil {
+							n += int64(r.Accepted)
+						}
+					}
+					return n, errors.Join(err, enc.Encode(res))
+				}
 				return printPullTotals(cmd.OutOrStdout(), res), err
 			})
 		},
 	}
 	cmd.Flags().IntVar(&maxProblems, "max-problems", 20, "jumlah masalah per halaman yang ditampilkan")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "ringkasan dalam JSON")
 	cmd.Flags().BoolVar(&reset, "reset", false, "lupakan posisi dan watermark sumber: tarik semuanya dari awal")
 	return cmd
 }
