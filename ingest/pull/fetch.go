@@ -63,7 +63,7 @@ type fetcher struct {
 
 func newFetcher(src *config.Sumber, client *http.Client, clock Clock, log *slog.Logger) *fetcher {
 	if client == nil {
-		client = &http.Client{}
+		client = &http.Client{CheckRedirect: sameOrigin}
 	}
 	if clock == nil {
 		clock = RealClock
@@ -76,6 +76,19 @@ func newFetcher(src *config.Sumber, client *http.Client, clock Clock, log *slog.
 		limiter: rate.NewLimiter(rate.Every(per), 1),
 		maxBody: int64(src.MaxBodyMB) << 20,
 	}
+}
+
+// sameOrigin refuses a redirect to another scheme or host: Go drops Authorization on such a
+// redirect, but not an API-key header, and the credentials are for the configured host only.
+func sameOrigin(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return permanentError{errors.New("terlalu banyak pengalihan (redirect)")}
+	}
+	first := via[0].URL
+	if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+		return permanentError{fmt.Errorf("sumber mengalihkan ke host lain (%s); ditolak agar rahasia tidak terkirim ke sana", req.URL.Host)}
+	}
+	return nil
 }
 
 // secret reads a credential from the environment. The error names the variable, never a value.
