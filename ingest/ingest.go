@@ -66,6 +66,8 @@ type Options struct {
 	// Progress, when set, is called now and then while a file is read with the rows read so far
 	// (the CLI draws a progress bar from it on a terminal).
 	Progress func(rows int)
+	// Loader picks how rows reach DuckDB; the zero value is DefaultLoader.
+	Loader Loader
 	// InTx, when set, runs inside the load's transaction after the rows are written: API ingest saves
 	// its pull cursor or idempotency record there, so they commit together with the rows or not at all.
 	InTx func(ctx context.Context, conn *sql.Conn, submissionID int64) error

@@ -10,13 +10,11 @@ import (
 	"github.com/pantau-koperasi/pantau/dashboards"
 	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
-	"github.com/pantau-koperasi/pantau/scoring"
 	"github.com/pantau-koperasi/pantau/transform"
 )
 
 func init() {
 	register(newTransformCmd)
-	register(newScoreCmd)
 	register(newPublishCmd)
 	register(newRunCmd)
 }
@@ -91,32 +89,6 @@ func countBlocked(g *transform.GateReport) int {
 		}
 	}
 	return len(seen)
-}
-
-func newScoreCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "score",
-		Short: "Hitung status keaktifan, tingkat kesehatan dan kasus tindak lanjut",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := openWS(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer ws.Close()
-			asOf := pipeline.AsOf()
-			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-				res, err := scoring.Run(ctx, ws, asOf)
-				var n int64
-				for _, r := range res {
-					fmt.Fprintf(cmd.OutOrStdout(), say("  %-16s %8d baris  %6.2f dtk\n", "  %-16s %8d rows  %6.2f s\n"), r.Stage, r.Rows, r.Duration.Seconds())
-					n += r.Rows
-				}
-				return n, err
-			})
-		},
-	}
-	return cmd
 }
 
 func newPublishCmd() *cobra.Command {

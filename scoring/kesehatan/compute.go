@@ -331,22 +331,28 @@ func indicatorSQL(r *Rubric, jenis []string, asOf time.Time, st config.Status) (
 		fmt.Fprintf(&b, "    SELECT nik, tahun_buku, %d AS urutan, round(CAST((%s) AS DOUBLE), 9) AS nilai, concat_ws(',', %s) AS input_hilang FROM input\n",
 			i+1, in.Nilai, strings.Join(miss, ", "))
 	}
-	b.WriteString(`),
-d AS (SELECT * FROM mart.rubrik_indikator WHERE rubrik = $4),
+	b.WriteString("),\n")
+	b.WriteString(strings.NewReplacer("$R", "$4", "$V", "$5").Replace(scoreTail))
+	return b.String(), args
+}
+
+// scoreTail turns the indicator values v(nik, tahun_buku, urutan, nilai, input_hilang) into worksheet
+// rows: band or linear points, and why an indicator was not assessed. $R = rubric id, $V = version.
+const scoreTail = `d AS (SELECT * FROM mart.rubrik_indikator WHERE rubrik = $R),
 m AS (
     SELECT v.*, d.aspek, d.nama_aspek, d.indikator, d.nama, d.rumus, d.bobot, d.skor_per_nilai,
         v.input_hilang = '' AND v.nilai IS NOT NULL AS dinilai, b.skor AS band_skor, b.label AS band_label
     FROM v JOIN d ON d.urutan = v.urutan
-    LEFT JOIN mart.rubrik_band b ON b.rubrik = $4 AND b.indikator = d.indikator AND v.nilai IS NOT NULL AND (
+    LEFT JOIN mart.rubrik_band b ON b.rubrik = $R AND b.indikator = d.indikator AND v.nilai IS NOT NULL AND (
         (b.sama_dengan IS NOT NULL AND abs(v.nilai - b.sama_dengan) < 1e-9)
         OR (b.sama_dengan IS NULL AND CASE WHEN d.tepi_kiri_terbuka
             THEN (b.dari IS NULL OR v.nilai > b.dari) AND (b.sampai IS NULL OR v.nilai <= b.sampai)
             ELSE (b.dari IS NULL OR v.nilai >= b.dari) AND (b.sampai IS NULL OR v.nilai < b.sampai) END))
     QUALIFY row_number() OVER (PARTITION BY v.nik, v.tahun_buku, v.urutan ORDER BY b.sama_dengan IS NULL, b.urutan) = 1
 )
-SELECT nik, tahun_buku, $4, $5, urutan, aspek, nama_aspek, indikator, nama, rumus, nilai,
+SELECT nik, tahun_buku, $R, $V, urutan, aspek, nama_aspek, indikator, nama, rumus, nilai,
     CASE WHEN NOT dinilai THEN NULL
-         WHEN skor_per_nilai IS NOT NULL THEN format('{} × {} (maks {})', nilai, skor_per_nilai, bobot)
+         WHEN skor_per_nilai IS NOT NULL THEN format('{:g} × {:g} (maks {:g})', nilai, skor_per_nilai, bobot)
          ELSE band_label END,
     CASE WHEN NOT dinilai THEN NULL
          WHEN skor_per_nilai IS NOT NULL THEN least(greatest(nilai * skor_per_nilai, 0), bobot)
@@ -355,9 +361,7 @@ SELECT nik, tahun_buku, $4, $5, urutan, aspek, nama_aspek, indikator, nama, rumu
     CASE WHEN input_hilang <> '' THEN 'Data tidak tersedia: ' || input_hilang
          WHEN nilai IS NULL THEN 'Tidak dapat dihitung: pembagi nol'
          ELSE '' END
-FROM m`)
-	return b.String(), args
-}
+FROM m`
 
 // aggregate sums each report's indicators into a result.
 func aggregate(ctx context.Context, conn *sql.Conn, r *Rubric, minCakupan float64, grades map[string]string) ([]Result, error) {
