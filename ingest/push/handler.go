@@ -21,6 +21,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pantau-koperasi/pantau/ingest"
@@ -51,6 +52,13 @@ type Options struct {
 type handler struct {
 	ws  *workspace.Workspace
 	opt Options
+	// mu serialises requests from authentication to answer. Reports arrive a few a day per
+	// cooperative, so this costs nothing, and it keeps a request's reads (token, idempotency key,
+	// earlier submissions) from overlapping another request's load: DuckDB 1.1 (go-duckdb 1.8.2)
+	// has a race between an append on one connection and a scan on another (duckdb/duckdb#19570),
+	// which TestIdempotencyConcurrent hit as NULLs through a WHERE … IS NOT NULL and as an Arrow
+	// insert that read nothing.
+	mu sync.Mutex
 }
 
 // NewHandler serves POST /api/v1/laporan and GET /api/v1/openapi.json (mount it at /api/v1/).
@@ -164,7 +172,7 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	tok, ok := h.auth(w, r)
+	bearer, ok := bearerToken(w, r)
 	if !ok {
 		return
 	}
@@ -179,6 +187,7 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Idempotency-Key harus teks ASCII tanpa spasi kendali, paling panjang %d karakter", h.opt.MaxKeyLength), nil)
 		return
 	}
+	// The body is read before taking the lock, so a slow client holds up no one else.
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opt.MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -188,6 +197,12 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeError(w, http.StatusBadRequest, "isi_tidak_terbaca", "isi permintaan tidak dapat dibaca: "+err.Error(), nil)
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	tok, ok := h.auth(w, r, bearer)
+	if !ok {
 		return
 	}
 	sum := sha256.Sum256(body)
@@ -275,16 +290,20 @@ func (h *handler) fail(w http.ResponseWriter, err error) {
 	writeError(w, http.StatusInternalServerError, "galat_server", "laporan tidak dapat disimpan karena galat di server; tidak ada yang disimpan, kirim ulang nanti", nil)
 }
 
-// auth checks the bearer token; it answers 401 itself when there is none that works.
-func (h *handler) auth(w http.ResponseWriter, r *http.Request) (*Token, bool) {
-	v := r.Header.Get("Authorization")
-	scheme, tok, ok := strings.Cut(v, " ")
+// bearerToken reads "Authorization: Bearer <token>"; it answers 401 itself when there is none.
+func bearerToken(w http.ResponseWriter, r *http.Request) (string, bool) {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="pantau"`)
 		writeError(w, http.StatusUnauthorized, "tanpa_token", "sertakan token API: Authorization: Bearer <token> (dibuat dengan `pantau token create`)", nil)
-		return nil, false
+		return "", false
 	}
-	t, err := authenticate(r.Context(), h.ws.WH, strings.TrimSpace(tok))
+	return strings.TrimSpace(tok), true
+}
+
+// auth finds the live token; it answers 401 itself when the token is unknown or revoked.
+func (h *handler) auth(w http.ResponseWriter, r *http.Request, bearer string) (*Token, bool) {
+	t, err := authenticate(r.Context(), h.ws.WH, bearer)
 	if err != nil {
 		h.fail(w, err)
 		return nil, false
