@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +19,9 @@ import (
 
 	"github.com/pantau-koperasi/pantau/ingest/apisim"
 	"github.com/pantau-koperasi/pantau/internal/config"
+	"github.com/pantau-koperasi/pantau/internal/web"
+	"github.com/pantau-koperasi/pantau/internal/workspace"
+	"github.com/pantau-koperasi/pantau/schedules"
 )
 
 func appReports(n int) []apisim.Laporan {
@@ -188,4 +195,61 @@ func TestPullJSON(t *testing.T) {
 	if got := sqlRows(t, dir, "select count(*) from raw.laporan"); got[0][0] != "4" {
 		t.Fatalf("%v rows after a reset pull, want 4", got)
 	}
+}
+
+// The push API as `pantau serve` mounts it: behind the server's middleware (CSRF protection, body
+// limit, headers), a token from `pantau token create` reports; while a job holds the writer lock the
+// answer is 503 with Retry-After.
+func TestPushThroughServe(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ws")
+	mustPantau(t, "init", dir)
+	out := mustPantau(t, "-C", dir, "token", "create", "--nama", "KSP Maju", "--nik", "3276010000000001")
+	tok := regexp.MustCompile(`pantau_[a-z2-7]{52}`).FindString(out)
+	ws, err := workspace.Open(context.Background(), dir, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	jobs, err := schedules.Jobs(ws.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := schedules.NewRunner(ws, jobs, schedules.Options{})
+	srv, err := web.New(ws, web.Options{Runner: runner, API: pushAPI(ws, runner)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	post := func(body string) (int, string, http.Header) {
+		req, _ := http.NewRequest("POST", ts.URL+"/api/v1/laporan", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", "serve-1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	body := `{"nama_koperasi": "KSP Maju", "tahun_buku": 2024, "simpanan_wajib": "Rp 2.500.000"}`
+	release, err := runner.LockWriter(context.Background()) // a job is running
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, b, h := post(body); code != 503 || h.Get("Retry-After") == "" {
+		t.Fatalf("while a job runs: %d %s", code, b)
+	}
+	release()
+	code, b, _ := post(body)
+	if code != 200 || !strings.Contains(b, `"rows_accepted":1`) || !strings.Contains(b, `"nik":"3276010000000001"`) {
+		t.Fatalf("%d %s", code, b)
+	}
+	resp, err := http.Get(ts.URL + "/api/v1/openapi.json")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("openapi.json through serve: %v %v", err, resp)
+	}
+	resp.Body.Close()
 }

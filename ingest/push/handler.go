@@ -47,6 +47,11 @@ type Options struct {
 	MaxRows      int   // default api.max_rows_per_request
 	MaxKeyLength int   // default api.max_idempotency_key
 	Log          *slog.Logger
+	// WriterLock, when set, is the server's global writer lock (the one its jobs hold: a transform
+	// must not see a load appear half-way). A request waits for it up to LockWait, then is answered
+	// 503 with Retry-After, so the client retries later with the same Idempotency-Key.
+	WriterLock func(ctx context.Context) (release func(), err error)
+	LockWait   time.Duration // default 3 s
 }
 
 type handler struct {
@@ -71,6 +76,9 @@ func NewHandler(ws *workspace.Workspace, opt Options) http.Handler {
 	}
 	if opt.MaxKeyLength <= 0 {
 		opt.MaxKeyLength = ws.Config.API.MaxKeyLength
+	}
+	if opt.LockWait <= 0 {
+		opt.LockWait = 3 * time.Second
 	}
 	if opt.Log == nil {
 		opt.Log = ws.Log
@@ -201,6 +209,18 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.opt.WriterLock != nil {
+		lctx, cancel := context.WithTimeout(ctx, h.opt.LockWait)
+		release, err := h.opt.WriterLock(lctx)
+		cancel()
+		if err != nil {
+			w.Header().Set("Retry-After", "30")
+			writeError(w, http.StatusServiceUnavailable, "sibuk",
+				"gudang data sedang dipakai tugas terjadwal; kirim ulang dalam 30 detik dengan Idempotency-Key yang sama", nil)
+			return
+		}
+		defer release()
+	}
 	tok, ok := h.auth(w, r, bearer)
 	if !ok {
 		return

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -463,5 +464,37 @@ func TestIdempotencyConcurrent(t *testing.T) {
 	}
 	if got := e.count(t, `SELECT count(*) FROM raw.laporan`); got != 1 {
 		t.Fatalf("%d rows stored, want 1", got)
+	}
+}
+
+// While a scheduled job holds the server's writer lock, a push is answered 503 with Retry-After and
+// nothing is written; once the lock is free the same request goes through.
+func TestBusyWarehouse(t *testing.T) {
+	lock := make(chan struct{}, 1)
+	e := newEnv(t, Options{LockWait: 50 * time.Millisecond, WriterLock: func(ctx context.Context) (func(), error) {
+		select {
+		case lock <- struct{}{}:
+			return func() { <-lock }, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}})
+	tok := e.token(t, ScopeKantor, "")
+	h := auth(tok)
+	h["Idempotency-Key"] = "sibuk-1"
+	body := []byte(`{"nik": "3276010000000001", "nama_koperasi": "KSP Maju", "tahun_buku": 2024}`)
+	lock <- struct{}{} // a job runs
+	ex := e.do(t, "POST", PathLaporan, h, body)
+	if ex.status != 503 || ex.header.Get("Retry-After") != "30" {
+		t.Fatalf("busy: %d %v %s", ex.status, ex.header, ex.body)
+	}
+	e.nothingWritten(t)
+	<-lock // the job ends
+	ex = e.do(t, "POST", PathLaporan, h, body)
+	if ex.status != 200 {
+		t.Fatalf("after the job: %d %s", ex.status, ex.body)
+	}
+	if len(lock) != 0 {
+		t.Fatal("the writer lock was not released")
 	}
 }
