@@ -25,10 +25,14 @@ type Problem struct {
 // String renders the problem as staff read it: "lembar 'Data', baris 12, kolom Simpanan Wajib: ...".
 func (p Problem) String() string {
 	var b strings.Builder
-	if p.Sheet != "" {
-		fmt.Fprintf(&b, "lembar %q, ", p.Sheet)
+	switch {
+	case strings.HasPrefix(p.Sheet, "halaman "): // a pulled API page (ingest/pull): records, not rows
+		fmt.Fprintf(&b, "%s, rekaman %d", p.Sheet, p.Row)
+	case p.Sheet != "":
+		fmt.Fprintf(&b, "lembar %q, baris %d", p.Sheet, p.Row)
+	default:
+		fmt.Fprintf(&b, "baris %d", p.Row)
 	}
-	fmt.Fprintf(&b, "baris %d", p.Row)
 	if p.Label != "" {
 		fmt.Fprintf(&b, ", kolom %s", p.Label)
 	} else if p.Column != "" {
