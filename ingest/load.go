@@ -50,16 +50,30 @@ func recordRejected(ctx context.Context, ws *workspace.Workspace, opt Options, n
 // Process validates a batch and, unless DryRun, loads it in one transaction: ops.submissions, every
 // row in raw.rows, accepted rows in raw.laporan, problems in ops.quarantine. All of it or nothing.
 func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary) error {
+	recs, status, err := validateBatch(ctx, ws, b, sum)
+	if err != nil {
+		return err
+	}
+	if opt.DryRun {
+		sum.Status = StatusUji.String()
+		return nil
+	}
+	return write(ctx, ws, b, opt, recs, status, sum)
+}
+
+// validateBatch parses every row of the batch, marks totals rows and duplicates, and counts the outcome in
+// sum. It reads the warehouse (known NIK by badan hukum) but writes nothing.
+func validateBatch(ctx context.Context, ws *workspace.Workspace, b *Batch, sum *Summary) ([]*Record, []string, error) {
 	sum.Kind = b.Kind.String()
 	sum.Unrecognised = b.Unrecognised
 	sum.Warnings = append(sum.Warnings, b.Warnings...)
 	res, err := resolverFor(ws.Config.Kantor.Wilayah)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	nikByBH, err := loadNikByBH(ctx, ws)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	rc := &rowContext{kind: b.Kind, date1904: b.Date1904, resolver: res, nikByBH: nikByBH, now: time.Now().UTC(), labels: b.Labels}
 	recs := make([]*Record, len(b.Inputs))
@@ -94,11 +108,21 @@ func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 		}
 	}
 	sum.RowsRead = len(recs)
-	if opt.DryRun {
-		sum.Status = StatusUji.String()
-		return nil
-	}
-	err = ws.WH.WriteConn(ctx, func(conn *sql.Conn) error {
+	sum.RowStatus = status
+	return recs, status, nil
+}
+
+// write loads a validated batch in one transaction: ops.submissions, raw.rows, raw.laporan,
+// ops.quarantine.
+func write(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, recs []*Record, status []string, sum *Summary) error {
+	err := ws.WH.WriteConn(ctx, func(conn *sql.Conn) error {
+		var feed *feeder
+		if opt.Loader.resolve() == LoaderArrow {
+			var err error
+			if feed, err = feederFor(conn); err != nil {
+				return err
+			}
+		}
 		return warehouse.InTx(ctx, conn, func() error {
 			var id int64
 			if err := conn.QueryRowContext(ctx, `INSERT INTO ops.submissions
@@ -114,10 +138,22 @@ func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 					return err
 				}
 			}
-			if err := appendRows(conn, id, recs, status); err != nil {
+			load := appendRows
+			if feed != nil {
+				load = func(conn *sql.Conn, id int64, recs []*Record, status []string) error {
+					return appendRowsArrow(ctx, conn, feed, id, recs, status)
+				}
+			}
+			if err := load(conn, id, recs, status); err != nil {
 				return err
 			}
-			return appendQuarantine(ctx, conn, id, b.Filename, recs, status)
+			if err := appendQuarantine(ctx, conn, id, b.Filename, recs, status); err != nil {
+				return err
+			}
+			if opt.InTx != nil {
+				return opt.InTx(ctx, conn, id)
+			}
+			return nil
 		})
 	})
 	if err != nil {
@@ -221,6 +257,7 @@ var fieldKinds = func() []fields.Kind {
 	return out
 }()
 
+// appendRows loads raw.rows and raw.laporan through DuckDB's Appender (LoaderAppender).
 func appendRows(conn *sql.Conn, id int64, recs []*Record, status []string) error {
 	err := warehouse.Append(conn, "raw", "rows", func(add func(vals ...driver.Value) error) error {
 		for i, r := range recs {

@@ -96,11 +96,18 @@ type Input struct {
 	Cells   map[string]string
 	// Totals marks a "JUMLAH"/"TOTAL" row: it is skipped and compared with the sum of the rows above.
 	Totals bool
+	// Problems found before parsing (an API value of the wrong JSON type); the row is quarantined
+	// with them beside whatever parsing finds.
+	Problems []Problem
 }
 
 // parseRow reads and validates one row. Every problem is recorded; a row with problems is quarantined.
 func parseRow(in Input, c *rowContext) *Record {
 	r := &Record{Sheet: in.Sheet, Row: in.Row, Values: make([]any, len(fields.All())), Cells: in.Cells}
+	for _, p := range in.Problems {
+		p.Sheet, p.Row = in.Sheet, in.Row
+		r.Problems = append(r.Problems, p)
+	}
 	for _, f := range fields.All() {
 		s, ok := in.Text[f.Name]
 		if !ok {

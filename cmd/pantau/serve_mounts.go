@@ -3,15 +3,15 @@ package main
 import (
 	"net/http"
 
+	"github.com/pantau-koperasi/pantau/ingest/push"
 	"github.com/pantau-koperasi/pantau/internal/web"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
-// What `pantau serve` mounts from modules built on other branches. Each returns nil until its module
-// has landed on this branch; the server then answers 503 "belum tersedia" on those paths.
-//
-// pushAPI: ingest/push.NewHandler(ws, push.Options{}) at /api/v1/ (contract in the issue tracker).
-var pushAPI = func(ws *workspace.Workspace) http.Handler { return nil }
+// What `pantau serve` mounts from the other modules: the push API at /api/v1/ and the follow-up
+// module behind the follow-up pages.
+func pushAPI(ws *workspace.Workspace) http.Handler {
+	return push.NewHandler(ws, push.Options{Log: ws.Log})
+}
 
-// followUps: scoring/tindaklanjut adapted to web.FollowUps.
-var followUps = func(ws *workspace.Workspace) web.FollowUps { return nil }
+func followUps(ws *workspace.Workspace) web.FollowUps { return web.TindakLanjut(ws.WH) }

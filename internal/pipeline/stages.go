@@ -9,6 +9,7 @@ import (
 
 	"github.com/pantau-koperasi/pantau/dashboards"
 	"github.com/pantau-koperasi/pantau/ingest"
+	"github.com/pantau-koperasi/pantau/ingest/pull"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/scoring"
 	"github.com/pantau-koperasi/pantau/transform"
@@ -20,6 +21,18 @@ func init() {
 		var n int64
 		for _, s := range sums {
 			n += int64(s.Accepted)
+		}
+		return n, err
+	})
+	// Pull: every [[sumber]]; with none configured the stage succeeds with no rows. A source that
+	// fails does not stop the others, but fails the stage (and so the run) after they are done.
+	Register(Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		res, err := pull.All(ctx, ws, nil, pull.Options{})
+		var n int64
+		for _, r := range res {
+			if r != nil {
+				n += int64(r.Accepted)
+			}
 		}
 		return n, err
 	})
