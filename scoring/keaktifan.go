@@ -148,15 +148,11 @@ func (keaktifanStage) Run(ctx context.Context, ws *workspace.Workspace, asOf tim
 	}
 	err = ws.WH.WriteConn(ctx, func(conn *sql.Conn) error {
 		return warehouse.InTx(ctx, conn, func() error {
-			// DuckDB 1.1 refuses to re-insert a primary key deleted earlier in the same transaction
-			// ("Duplicate key … violates primary key constraint", its documented over-eager index
-			// check), so a second run failed on every cooperative already scored. The new statuses go
-			// to a staging copy, then are upserted, and cooperatives no longer present are deleted.
-			if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TABLE staging.keaktifan_baru AS SELECT * FROM mart.keaktifan WHERE false`); err != nil {
+			if _, err := conn.ExecContext(ctx, `DELETE FROM mart.keaktifan`); err != nil {
 				return err
 			}
 			now := time.Now().UTC()
-			err := warehouse.Append(conn, "staging", "keaktifan_baru", func(add func(vals ...driver.Value) error) error {
+			return warehouse.Append(conn, "mart", "keaktifan", func(add func(vals ...driver.Value) error) error {
 				for _, f := range facts {
 					d := Decide(f, asOf, rules)
 					warn := make([]string, len(d.Peringatan))
@@ -178,23 +174,6 @@ func (keaktifanStage) Run(ctx context.Context, ws *workspace.Workspace, asOf tim
 				}
 				return nil
 			})
-			if err != nil {
-				return err
-			}
-			for _, q := range []string{
-				`INSERT INTO mart.keaktifan SELECT * FROM staging.keaktifan_baru ON CONFLICT (nik) DO UPDATE SET
-					status = excluded.status, peringatan = excluded.peringatan, alasan = excluded.alasan,
-					per_tanggal = excluded.per_tanggal, tahun_buku_tertutup = excluded.tahun_buku_tertutup,
-					tahun_rat_terakhir = excluded.tahun_rat_terakhir, tanggal_rat_terakhir = excluded.tanggal_rat_terakhir,
-					dihitung_pada = excluded.dihitung_pada`,
-				`DELETE FROM mart.keaktifan WHERE nik NOT IN (SELECT nik FROM staging.keaktifan_baru)`,
-				`DROP TABLE staging.keaktifan_baru`,
-			} {
-				if _, err := conn.ExecContext(ctx, q); err != nil {
-					return err
-				}
-			}
-			return nil
 		})
 	})
 	return int64(len(facts)), err

@@ -224,9 +224,17 @@ func TestServeBrowserUploadToDashboard(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	do(chromedp.Navigate(base+"/dasbor/"), chromedp.WaitVisible(id("total-koperasi")))
-	if total := text("total-koperasi"); total != "3" {
-		t.Fatalf("dashboard shows %q cooperatives, want the 3 uploaded", total)
+	do(chromedp.Navigate(base+"/dasbor/"), chromedp.WaitVisible(chromedp.CSS("section.kartu-kartu")))
+	cards, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("section.kartu-kartu")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 cooperatives; members 30+20 + 0+80 + 40+10 = 180 (the rejected row's 10 are not counted);
+	// modal sendiri = simpanan pokok 1.000.000 + 2.000.000 + 500.000 = Rp 3,5 jt. (The labels are
+	// upper-cased by CSS, which innerText reflects.)
+	cards = strings.ToLower(strings.Join(strings.Fields(cards), " "))
+	if !strings.Contains(cards, "koperasi terdaftar 3 ") || !strings.Contains(cards, "anggota 180 ") || !strings.Contains(cards, "modal sendiri rp 3,5 jt") {
+		t.Fatalf("dashboard cards: %q; want 3 cooperatives and 180 members", cards)
 	}
 	// Graceful stop (the command's context ends as on SIGTERM): DuckDB is checkpointed and closed,
 	// so no write-ahead log is left beside the file.
@@ -335,7 +343,7 @@ func (cl *client) waitJob(job string, n int) {
 	cl.t.Fatalf("job %s did not finish %d times:\n%s", job, n, cl.get("/tugas"))
 }
 
-var totalRe = regexp.MustCompile(`id="total-koperasi">([^<]*)<`)
+var cardRe = regexp.MustCompile(`<div class="label">(Koperasi terdaftar|Anggota)</div><div class="nilai">([^<]*)</div>`)
 
 // Uploads that arrive while the nightly job holds the warehouse are queued in the inbox, not lost
 // and not counted twice; refusals: a missing CSRF token, an oversized upload, a cross-site POST.
@@ -437,9 +445,9 @@ func TestServeUploadsDuringNightlyAndRefusals(t *testing.T) {
 		t.Fatal(code)
 	}
 	cl.waitJob("nightly", 2)
-	m := totalRe.FindStringSubmatch(cl.get("/dasbor/"))
-	if m == nil || m[1] != "5" {
-		t.Fatalf("dashboard total %v, want 5", m)
+	// 3 + 2 cooperatives; members 180 + (10+10) + (12+30) = 242.
+	if got := fmt.Sprint(cardRe.FindAllStringSubmatch(cl.get("/dasbor/"), -1)); !strings.Contains(got, "Koperasi terdaftar 5]") || !strings.Contains(got, "Anggota 242]") {
+		t.Fatalf("dashboard cards %s, want 5 cooperatives and 242 members", got)
 	}
 	if !strings.Contains(cl.get("/metrics"), `pantau_job_runs_total{job="nightly",status="succeeded"} 2`) {
 		t.Fatal("metrics lack the two nightly runs")
