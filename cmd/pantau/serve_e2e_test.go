@@ -410,6 +410,14 @@ func TestServeUploadsDuringNightlyAndRefusals(t *testing.T) {
 		t.Fatalf("oversized chunked upload: %d", resp.StatusCode)
 	}
 
+	// The push API is mounted: its OpenAPI document is served, and a push without a token is refused.
+	if resp, err := http.Get(base + "/api/v1/openapi.json"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("openapi: %v", err)
+	}
+	if resp, err := http.Post(base+"/api/v1/laporan", "application/json", strings.NewReader(`{"laporan":[]}`)); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("push without token: %v %v", resp.StatusCode, err)
+	}
+
 	// File A loads at once (no job running).
 	if code, body := cl.uploadAndConfirm("a.csv", uploadA); code != 200 || !strings.Contains(body, "3</b> baris diterima") {
 		t.Fatalf("upload A: %d %s", code, body)
