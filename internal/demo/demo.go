@@ -38,7 +38,8 @@ func Run(ctx context.Context, ws *workspace.Workspace, o Options, out io.Writer)
 	fmt.Fprintf(out, "Demo %s: %d koperasi, %d berkas di inbox/ (%.1f dtk)\n", d.Provinsi.Nama, len(d.Koperasi), len(files), time.Since(start).Seconds())
 	var accepted, quarantined, dup int
 	err = pipeline.RunOne(ctx, ws, "demo", pipeline.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		sums, err := pipeline.IngestInbox(ctx, ws)
+		// The demo wrote these files itself a moment ago: no quiet period to wait for.
+		sums, err := pipeline.IngestInboxWith(ctx, ws, pipeline.InboxOptions{Quiet: -1})
 		for _, s := range sums {
 			accepted += s.Accepted
 			quarantined += s.Quarantined

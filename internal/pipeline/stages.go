@@ -68,7 +68,8 @@ func AsOf() time.Time {
 // InboxOptions tune an inbox scan.
 type InboxOptions struct {
 	// Quiet: a file changed less than this long ago may still be being copied and is left for the
-	// next scan. Zero means the [schedules] inbox_quiet_seconds setting.
+	// next scan. Zero means the [schedules] inbox_quiet_seconds setting; negative means no wait (the
+	// caller wrote the files itself and knows they are complete, as `pantau demo` does).
 	Quiet time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
