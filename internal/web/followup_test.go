@@ -154,4 +154,37 @@ func TestFollowUpPages(t *testing.T) {
 	}
 }
 
+// Five wrong passwords for one name from one address hold further attempts, the right one included.
+func TestLoginThrottled(t *testing.T) {
+	ctx := context.Background()
+	ws, _, err := workspace.Init(ctx, filepath.Join(t.TempDir(), "ws"), "32.76", "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if err := users.Add(ctx, ws.WH, "sari", "Sari", users.Petugas, "rahasia-sari"); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(ws, Options{Runner: schedules.NewRunner(ws, nil, schedules.Options{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	jar, _ := cookiejar.New(nil)
+	cl := &tclient{t: t, base: ts.URL, c: &http.Client{Jar: jar}}
+	try := func(pass string) (int, string) {
+		_, body := cl.do("GET", "/masuk", nil)
+		return cl.do("POST", "/masuk", url.Values{"csrf": {csrfRe.FindStringSubmatch(body)[1]}, "username": {"sari"}, "password": {pass}})
+	}
+	for i := 0; i < 5; i++ {
+		if code, body := try("salah-sandi"); code != http.StatusUnauthorized || !strings.Contains(body, "nama pengguna atau kata sandi salah") {
+			t.Fatalf("wrong password #%d: %d", i+1, code)
+		}
+	}
+	if code, body := try("rahasia-sari"); code != http.StatusTooManyRequests || !strings.Contains(body, "terlalu banyak percobaan") {
+		t.Fatalf("sixth attempt: %d, want 429", code)
+	}
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
