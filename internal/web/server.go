@@ -121,7 +121,9 @@ func (s *Server) Handler() http.Handler {
 			http.Error(w, `{"error":"API push belum tersedia di versi ini"}`, http.StatusServiceUnavailable)
 		})
 	}
-	mux.Handle("/api/v1/", s.withWriter(api))
+	// The push API takes the scheduler's writer lock itself (push.Options.WriterLock), after its own
+	// request serialisation; wrapping it here as well would deadlock on the non-reentrant lock.
+	mux.Handle("/api/v1/", api)
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -134,30 +136,6 @@ func (s *Server) Handler() http.Handler {
 	h = s.recoverer(h)
 	h = s.accessLog(h)
 	return h
-}
-
-// withWriter makes the push API's writes take the scheduler's writer lock, so a batch pushed during
-// the nightly job does not land between its transform and score stages. A push waits up to 30 s,
-// then gets 503 with Retry-After (the API is idempotent by key, so the client's retry is safe).
-func (s *Server) withWriter(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			h.ServeHTTP(w, r)
-			return
-		}
-		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
-		release, err := s.opt.Runner.LockWriter(ctx)
-		cancel()
-		if err != nil {
-			w.Header().Set("Retry-After", "300")
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintln(w, `{"error":"server sedang menjalankan proses terjadwal; kirim ulang nanti (Retry-After)"}`)
-			return
-		}
-		defer release()
-		h.ServeHTTP(w, r)
-	})
 }
 
 func (s *Server) maxUpload() int64 { return int64(s.ws.Config.Serve.MaxUploadMB) << 20 }
