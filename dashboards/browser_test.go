@@ -1,7 +1,9 @@
 package dashboards_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -19,6 +21,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 )
 
 // The browser test: headless Chromium opens every page of the demo's build from file:// with every
@@ -326,6 +329,32 @@ func TestBrowserDemoPages(t *testing.T) {
 	if h1 != evilName || bold != 0 {
 		t.Errorf("profile title %q (bold Maju elements %d), want the name as text", h1, bold)
 	}
+	// The profile's tables download as XLSX made in the page: a real workbook, numbers as numbers,
+	// text as text (a value that looks like a formula stays text).
+	var b64 string
+	b.eval(`(() => { const b = Pantau.xlsxBytes([{Label: 'Tahun buku'}, {Label: 'Nama'}, {Label: 'Modal (Rp)'}],
+		[[2025, '<b>x</b> & "y" 🌾', 1234567.5], [2024, '=1+1', null]]); let s = ''; for (const x of b) s += String.fromCharCode(x); return btoa(s); })()`, &b64)
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xf, err := excelize.OpenReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("the page's XLSX does not open: %v", err)
+	}
+	xrows, _ := xf.GetRows("Data")
+	wantRows := [][]string{{"Tahun buku", "Nama", "Modal (Rp)"}, {"2025", `<b>x</b> & "y" 🌾`, "1234567.5"}, {"2024", "=1+1"}}
+	if fmt.Sprint(xrows) != fmt.Sprint(wantRows) {
+		t.Errorf("page XLSX rows %q, want %q", xrows, wantRows)
+	}
+	if f, _ := xf.GetCellFormula("Data", "B3"); f != "" {
+		t.Errorf("a text cell became the formula %q", f)
+	}
+	if typ, _ := xf.GetCellType("Data", "C2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("C2 type %v, want a number", typ)
+	}
+	xf.Close()
+
 	// An unknown NIK says so.
 	b.open(dir, "koperasi.html", "#0000000000000000", "09-koperasi-tidak-ada")
 	var msg string

@@ -93,7 +93,7 @@ func TestArrowLoadMemoryFlat(t *testing.T) {
 					b.Field(0).(*array.Int64Builder).Append(-1)
 					b.Field(1).(*array.StringBuilder).Append(recs[i].Sheet)
 					b.Field(2).(*array.Int32Builder).Append(int32(recs[i].Row))
-					for k, v := range recs[i].Values {
+					for k, v := range recs[i].Values(nil) {
 						appendValue(b.Field(3+k), v, fieldKinds[k])
 					}
 				})

@@ -237,23 +237,13 @@ func GridsToBatch(grids []Grid, name string, over map[string]string) (*Batch, er
 				hasYear = true
 			}
 		}
+		width := 0
 		for _, row := range g.Rows[lay.DataFrom:] {
-			in := Input{Sheet: g.Sheet, Row: row.Number, Text: map[string]string{}, Machine: map[string]bool{}, Cells: map[string]string{}}
-			for i, v := range row.Cells {
-				if strings.TrimSpace(v) == "" {
-					continue
-				}
-				label := fmt.Sprintf("kolom_%d", i+1)
-				if i < len(lay.Columns) && lay.Columns[i].Label != "" {
-					label = lay.Columns[i].Label
-				}
-				in.Cells[label] = v
-				if i < len(lay.Columns) && lay.Columns[i].Field != "" {
-					f := lay.Columns[i].Field
-					in.Text[f] = v
-					in.Machine[f] = i < len(row.Machine) && row.Machine[i]
-				}
-			}
+			width = max(width, len(row.Cells))
+		}
+		cols := newColMap(lay, width)
+		for _, row := range g.Rows[lay.DataFrom:] {
+			in := Input{Sheet: g.Sheet, Row: row.Number, cols: cols, cells: row.Cells, machine: row.Machine}
 			if isTotalsRow(row.Cells, lay) {
 				in.Totals = true
 			}

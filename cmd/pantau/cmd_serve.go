@@ -60,7 +60,7 @@ func runServe(cmd *cobra.Command, addr string) (err error) {
 		return usagef("%v", err)
 	}
 	runner := schedules.NewRunner(ws, jobs, schedules.Options{Missed: policy, Grace: time.Duration(cfg.Schedules.GraceMins) * time.Minute})
-	srv, err := web.New(ws, web.Options{Runner: runner, API: pushAPI(ws), FollowUp: followUps(ws)})
+	srv, err := web.New(ws, web.Options{Runner: runner, API: pushAPI(ws, runner), FollowUp: followUps(ws)})
 	if err != nil {
 		return err
 	}
