@@ -12,8 +12,8 @@ import (
 )
 
 // FollowUps is what the follow-up pages need from the follow-up module (scoring/tindaklanjut, see
-// the contract). The pages are written against this interface so they do not wait for that module;
-// cmd/pantau adapts the real package to it.
+// the contract). The pages were written against this interface before that module landed;
+// TindakLanjut (tindaklanjut.go) adapts the real package to it.
 type FollowUps interface {
 	List(ctx context.Context, f CaseFilter) ([]Case, error)
 	Get(ctx context.Context, id int64) (Case, []AuditEntry, error)
@@ -26,6 +26,7 @@ type FollowUps interface {
 type Case struct {
 	ID                                                            int64
 	NIK, NamaKoperasi, Alasan, Status, Prioritas, Petugas, Sumber string
+	Keterangan, Kecamatan                                         string
 	JatuhTempo                                                    *time.Time
 	DibuatPada, DiubahPada                                        time.Time
 	Catatan                                                       []Note

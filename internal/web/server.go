@@ -43,13 +43,14 @@ type Options struct {
 
 // Server is the web server's handler set.
 type Server struct {
-	ws      *workspace.Workspace
-	opt     Options
-	log     *slog.Logger
-	tmpl    map[string]*template.Template
-	metrics *metrics
-	loc     *time.Location
-	staging string
+	ws       *workspace.Workspace
+	opt      Options
+	log      *slog.Logger
+	tmpl     map[string]*template.Template
+	metrics  *metrics
+	loc      *time.Location
+	staging  string
+	throttle throttle
 }
 
 // New prepares the server (templates, metrics, the upload staging folder).
@@ -98,6 +99,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /unggah", s.auth(users.Upload, s.uploadPage))
 	mux.HandleFunc("POST /unggah", s.auth(users.Upload, s.upload))
 	mux.HandleFunc("POST /unggah/konfirmasi", s.auth(users.Upload, s.confirm))
+	mux.HandleFunc("GET /unggah/templat.xlsx", s.auth(users.Upload, s.template))
 	mux.HandleFunc("GET /tugas", s.auth(users.ViewJobs, s.jobsPage))
 	mux.HandleFunc("POST /tugas/{name}/jalankan", s.auth(users.RunJobs, s.runJob))
 	mux.HandleFunc("GET /tindak-lanjut", s.auth(users.ViewFollowUp, s.followUpList))
@@ -117,7 +119,9 @@ func (s *Server) Handler() http.Handler {
 			http.Error(w, `{"error":"API push belum tersedia di versi ini"}`, http.StatusServiceUnavailable)
 		})
 	}
-	mux.Handle("/api/v1/", http.MaxBytesHandler(api, s.maxUpload()))
+	// The push handler takes the runner's writer lock itself (cmd/pantau passes Runner.LockWriter as
+	// push.Options.WriterLock), after reading the body and before any write.
+	mux.Handle("/api/v1/", api)
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,6 +56,19 @@ func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, sess users.S
 	s.render(w, r, http.StatusOK, "upload", s.page(&sess, "Unggah laporan", map[string]any{"MaxMB": s.ws.Config.Serve.MaxUploadMB}))
 }
 
+// template serves the XLSX submission template for the office (the same as `pantau template`).
+func (s *Server) template(w http.ResponseWriter, r *http.Request, sess users.Session) {
+	var buf bytes.Buffer
+	opt := ingest.TemplateOptions{Wilayah: s.ws.Config.Kantor.Wilayah, Kantor: s.ws.Config.Kantor.Nama}
+	if err := ingest.WriteTemplate(&buf, opt); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, "Templat", err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="templat_laporan_koperasi.xlsx"`)
+	w.Write(buf.Bytes())
+}
+
 func (s *Server) uploadError(w http.ResponseWriter, r *http.Request, sess users.Session, status int, msg string) {
 	p := s.page(&sess, "Unggah laporan", map[string]any{"MaxMB": s.ws.Config.Serve.MaxUploadMB})
 	p.Error = msg
@@ -70,7 +84,7 @@ func cleanName(n string) string {
 		}
 		return r
 	}, n)
-	if n == "." || n == "" || n == "/" {
+	if n == "." || n == ".." || n == "" || n == "/" {
 		return "berkas"
 	}
 	if len(n) > 150 {
