@@ -93,3 +93,31 @@ func exitCode(err error) int {
 	}
 	return exitFailure
 }
+
+// A header the synonym table does not know, mapped by the office in pantau.toml [header_map].
+func TestIngestHeaderMapFromConfig(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ws")
+	mustPantau(t, "init", dir, "--wilayah", "32.76")
+	path := filepath.Join(t.TempDir(), "kantor.csv")
+	os.WriteFile(path, []byte("NIK;Nama;Tahun Buku;Aset Akhir Th. (Rp);Peserta Lk\n3276050000000081;Kop A;2024;1.500.000;12\n"), 0o644)
+	out := mustPantau(t, "-C", dir, "ingest", "--dry-run", path)
+	if !strings.Contains(out, "kolom tidak dikenali (diabaikan): [Aset Akhir Th. (Rp) Peserta Lk]") {
+		t.Fatalf("before the override: %s", out)
+	}
+	toml, err := os.ReadFile(filepath.Join(dir, "pantau.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	toml = []byte(strings.Replace(string(toml), "[header_map]\n", "[header_map]\n\"Aset Akhir Th. (Rp)\" = \"total_aset\"\n\"peserta lk\" = \"anggota_pria\"\n", 1))
+	if err := os.WriteFile(filepath.Join(dir, "pantau.toml"), toml, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = mustPantau(t, "-C", dir, "ingest", path)
+	if strings.Contains(out, "tidak dikenali") || !strings.Contains(out, "1 diterima") {
+		t.Fatalf("after the override: %s", out)
+	}
+	got := sqlRows(t, dir, "select total_aset, anggota_pria from raw.laporan")
+	if len(got) != 1 || got[0][0] != "1500000.00" || got[0][1] != "12" {
+		t.Fatalf("raw.laporan: %v", got)
+	}
+}
