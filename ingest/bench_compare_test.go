@@ -356,13 +356,26 @@ func benchPantau(mode, path string) (benchResult, error) {
 	if err != nil {
 		return benchResult{}, err
 	}
-	defer ws.Close()
 	if mode == "load-arrow-256mb" {
-		// warehouse.memory_limit in pantau.toml (default 4GB): DuckDB spills to temp_directory instead
-		if _, err := ws.WH.DB().ExecContext(ctx, `SET memory_limit = '256MB'`); err != nil {
+		// warehouse.memory_limit in pantau.toml (default 4GB), applied to every connection at open
+		ws.Close()
+		toml := filepath.Join(dir, "pantau.toml")
+		b, err := os.ReadFile(toml)
+		if err != nil {
 			return benchResult{}, err
 		}
+		b = []byte(strings.Replace(string(b), `memory_limit = "4GB"`, `memory_limit = "256MB"`, 1))
+		if err := os.WriteFile(toml, b, 0o644); err != nil {
+			return benchResult{}, err
+		}
+		if ws, err = workspace.Open(ctx, dir, false, nil); err != nil {
+			return benchResult{}, err
+		}
+		if ws.Config.Warehouse.MemoryLimit != "256MB" {
+			return benchResult{}, fmt.Errorf("memory_limit not set: %q", ws.Config.Warehouse.MemoryLimit)
+		}
 	}
+	defer ws.Close()
 	opt := Options{DryRun: mode == "parse"}
 	if mode == "load-appender" {
 		opt.Loader = LoaderAppender
