@@ -3,6 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/pantau
 ECHARTS := dashboards/assets/vendor/echarts.min.js
+FONTS   := dashboards/assets/vendor/fonts/inter-latin-400-normal.woff2
 
 .PHONY: all build assets demo test bench bench-deps browser-deps clean fmt docs
 
@@ -18,7 +19,13 @@ $(ECHARTS): node_modules/echarts/dist/echarts.min.js
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-assets: $(ECHARTS)
+# Inter (SIL OFL) from the pinned @fontsource/inter package: the pages never ask another host for fonts.
+$(FONTS): node_modules/echarts/dist/echarts.min.js
+	@mkdir -p $(dir $@)
+	cp node_modules/@fontsource/inter/files/inter-latin-{400,600,700}-normal.woff2 $(dir $@)
+	cp node_modules/@fontsource/inter/LICENSE $(dir $@)LICENSE-Inter.txt
+
+assets: $(ECHARTS) $(FONTS)
 
 build: assets
 	$(GO) build -o $(BIN) ./cmd/pantau

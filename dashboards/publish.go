@@ -1,8 +1,9 @@
-// Package dashboards publishes the static dashboards: HTML pages drawn with go-echarts, fed with
-// pre-aggregated figures from the marts, with ECharts copied beside them so they open offline.
+// Package dashboards publishes the static dashboards: HTML pages whose charts are built with
+// go-echarts and drawn by the vendored ECharts, fed with pre-aggregated figures from the marts, with
+// every asset (ECharts, fonts, logo) copied beside them so they open offline from file://.
 //
 // The site is built in a temporary folder next to the target and swapped in only when the whole
-// build succeeded, so a failed build leaves the last good site in place.
+// build succeeded, so a failed build leaves the last good site in place. See README.md.
 package dashboards
 
 import (
@@ -13,8 +14,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/internal/config"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
@@ -27,78 +30,218 @@ var ErrNoECharts = errors.New("ECharts tidak tertanam di program ini: bangun ula
 // Options of a publish.
 type Options struct {
 	Dir    string // output folder; default the workspace's public/
-	Public bool   // the public build: directory and aggregates only
+	Public bool   // the public build: directory and aggregate pages only, no personal data
+}
+
+// Result describes a finished publish.
+type Result struct {
+	Dir        string
+	Pages      int   // HTML pages written (the detail page counts once)
+	Files      int   // files written
+	Bytes      int64 // total size
+	Koperasi   int64 // cooperatives in the directory
+	DataFiles  int   // per-region data files of the directory
+	Duration   time.Duration
+	PublicOnly bool
+}
+
+// builder carries one publish.
+type builder struct {
+	src  *src
+	site *site
+	cfg  *config.Config
+	log  func(msg string, args ...any)
 }
 
 // Publish builds the site and swaps it into place atomically.
 func Publish(ctx context.Context, ws *workspace.Workspace, o Options) (string, error) {
+	r, err := PublishResult(ctx, ws, o)
+	return r.Dir, err
+}
+
+// PublishResult is Publish returning what was written.
+func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Result, error) {
+	start := time.Now()
+	cfg := ws.Config
 	out := o.Dir
 	if out == "" {
-		out = ws.Config.Abs(ws.Config.Paths.Public)
+		out = cfg.Abs(cfg.Paths.Public)
 	}
 	out, err := filepath.Abs(out)
 	if err != nil {
-		return "", err
+		return Result{}, err
 	}
+	res := Result{Dir: out, PublicOnly: o.Public}
 	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", err
+		return res, err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+"-build-")
 	if err != nil {
-		return "", err
+		return res, err
 	}
 	defer os.RemoveAll(tmp)
-	if err := copyAssets(tmp); err != nil {
-		return "", err
-	}
-	data, err := loadSummary(ctx, ws)
+
+	s, err := newSrc(ctx, ws.WH.DB())
 	if err != nil {
-		return "", fmt.Errorf("membaca data dasbor: %w", err)
+		return res, err
 	}
-	if err := writeIndex(filepath.Join(tmp, "index.html"), ws, data); err != nil {
-		return "", err
+	st := &site{Dir: tmp, Public: o.Public, Kantor: cfg.Kantor.Nama, Judul: cfg.Publish.Judul,
+		Warna: cfg.Kantor.WarnaUtama, Palet: cfg.Kantor.WarnaGrafik, Catatan: cfg.Publish.Catatan}
+	b := &builder{src: s, site: st, cfg: cfg, log: ws.Log.Debug}
+	if err := copyAssets(tmp); err != nil {
+		return res, err
 	}
+	if cfg.Kantor.Logo != "" {
+		logo, err := copyLogo(cfg.Abs(cfg.Kantor.Logo), tmp)
+		if err != nil {
+			return res, err
+		}
+		st.Logo = logo
+	}
+	if err := b.stamp(); err != nil {
+		return res, err
+	}
+	if !s.has("mart.koperasi", "nik") || !s.has("mart.laporan", "nik", "tahun_buku") || !s.has("mart.keaktifan", "nik") {
+		// A workspace before its first transform: every page says so instead of failing.
+		for _, n := range append(st.navs(), nav{"koperasi.html", "direktori", "Profil Koperasi"}) {
+			p := &Page{File: n.File, Key: n.Key, Judul: n.Label, Kosong: kosongGudang}
+			if err := st.writePage(p); err != nil {
+				return res, err
+			}
+			res.Pages++
+		}
+		return res, finish(tmp, out, &res, start)
+	}
+	pages := []func() (*Page, error){b.ringkasan, b.wilayah, b.kesehatan, b.keaktifan, b.kelengkapan}
+	if !o.Public {
+		pages = append(pages, b.kualitas, b.tindakLanjut)
+	}
+	for _, f := range pages {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		p, err := f()
+		if err != nil {
+			return res, err
+		}
+		if err := st.writePage(p); err != nil {
+			return res, err
+		}
+		res.Pages++
+		b.log("halaman dasbor selesai", "halaman", p.File, "sejak_mulai", time.Since(start).Round(time.Millisecond))
+	}
+	n, files, err := b.direktori()
+	b.log("direktori selesai", "koperasi", n, "sejak_mulai", time.Since(start).Round(time.Millisecond))
+	if err != nil {
+		return res, fmt.Errorf("direktori: %w", err)
+	}
+	res.Pages += 2
+	res.Koperasi, res.DataFiles = n, files
+	return res, finish(tmp, out, &res, start)
+}
+
+const kosongGudang = "Belum ada koperasi terdaftar: gudang data belum berisi tabel mart. Unggah laporan lalu jalankan pantau run (atau pantau transform dan pantau score)."
+
+// finish counts what was written and swaps the new site in.
+func finish(tmp, out string, res *Result, start time.Time) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return "", err
+		return err
 	}
-	// Swap: move the old site aside, the new one in, then drop the old. Two renames in one folder.
+	_ = filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				res.Files++
+				res.Bytes += fi.Size()
+			}
+		}
+		return nil
+	})
+	if err := swap(tmp, out); err != nil {
+		return err
+	}
+	res.Duration = time.Since(start)
+	return nil
+}
+
+// swap moves the old site aside, the new one in, then drops the old: two renames in one folder, so a
+// reader sees either the whole old site or the whole new one.
+func swap(tmp, out string) error {
 	old := tmp + "-old"
 	if _, err := os.Stat(out); err == nil {
 		if err := os.Rename(out, old); err != nil {
-			return "", fmt.Errorf("mengganti situs lama: %w", err)
+			return fmt.Errorf("mengganti situs lama: %w", err)
 		}
 	}
 	if err := os.Rename(tmp, out); err != nil {
 		_ = os.Rename(old, out)
-		return "", fmt.Errorf("memasang situs baru: %w", err)
+		return fmt.Errorf("memasang situs baru: %w", err)
 	}
 	_ = os.RemoveAll(old)
-	return out, nil
+	return nil
 }
 
+// copyAssets copies the embedded assets (ECharts, fonts, pantau.js/css) into dst/assets.
 func copyAssets(dst string) error {
-	b, err := assetFS.ReadFile("assets/vendor/echarts.min.js")
-	if err != nil {
+	if _, err := assetFS.ReadFile("assets/vendor/echarts.min.js"); err != nil {
 		return ErrNoECharts
 	}
-	if err := os.MkdirAll(filepath.Join(dst, "assets"), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dst, "assets", "echarts.min.js"), b, 0o644); err != nil {
-		return err
-	}
 	return fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
-		return err
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(p, "assets")
+		rel = strings.TrimPrefix(rel, "/")
+		rel = strings.TrimPrefix(rel, "vendor/")
+		if rel == "vendor" || strings.HasSuffix(p, "README.md") {
+			return nil
+		}
+		target := filepath.Join(dst, "assets", filepath.FromSlash(rel))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := assetFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
 	})
 }
 
-// stamp formats "data per" times in the office's zone.
-func stamp(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	return fmt.Sprintf("%s %s", tanggal(t), t.Format("15.04 MST"))
+var logoTypes = map[string]bool{".png": true, ".svg": true, ".jpg": true, ".jpeg": true, ".webp": true, ".gif": true}
+
+func copyLogo(path, dst string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if !logoTypes[ext] {
+		return "", fmt.Errorf("kantor.logo %s: jenis berkas %q tidak didukung (pakai PNG, SVG, JPG atau WEBP)", path, ext)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("kantor.logo: %w", err)
+	}
+	name := "assets/logo" + ext
+	return name, os.WriteFile(filepath.Join(dst, filepath.FromSlash(name)), b, 0o644)
 }
 
-var bulan = [...]string{"", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-
-func tanggal(t time.Time) string { return fmt.Sprintf("%d %s %d", t.Day(), bulan[t.Month()], t.Year()) }
+// stamp sets "data per" and the last run named on every page and panel: the last successful run of
+// a stage that changes data (inbox, pull, transform, score), in the office's time zone.
+func (b *builder) stamp() error {
+	loc := b.cfg.Location()
+	rows, err := b.src.rows(`SELECT id, job, stage, coalesce(finished_at, started_at) FROM ops.runs
+		WHERE status = 'succeeded' AND stage <> 'publish' ORDER BY coalesce(finished_at, started_at) DESC, id DESC LIMIT 1`)
+	if err != nil {
+		return fmt.Errorf("membaca ops.runs: %w", err)
+	}
+	if len(rows) == 0 {
+		b.site.DataPer = Stempel(time.Now(), loc)
+		b.site.Run = "belum ada proses yang tercatat"
+		return nil
+	}
+	var t time.Time
+	if err := b.src.db.QueryRowContext(b.src.ctx, `SELECT coalesce(finished_at, started_at) FROM ops.runs WHERE id = ?`, rows[0][0]).Scan(&t); err != nil {
+		return err
+	}
+	b.site.DataPer = Stempel(t, loc)
+	b.site.Run = fmt.Sprintf("proses terakhir #%d: %s (%s)", asInt(rows[0][0]), asStr(rows[0][2]), asStr(rows[0][1]))
+	return nil
+}

@@ -9,6 +9,7 @@ package ingest
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -68,6 +69,9 @@ type Options struct {
 	Progress func(rows int)
 	// Loader picks how rows reach DuckDB; the zero value is DefaultLoader.
 	Loader Loader
+	// InTx, when set, runs inside the load's transaction after the rows are written: API ingest saves
+	// its pull cursor or idempotency record there, so they commit together with the rows or not at all.
+	InTx func(ctx context.Context, conn *sql.Conn, submissionID int64) error
 }
 
 // Summary is what happened to one file.
@@ -87,6 +91,9 @@ type Summary struct {
 	Warnings     []string      `json:"warnings"`
 	Message      string        `json:"message,omitempty"`
 	Duration     time.Duration `json:"duration_ns"`
+	// RowStatus is, per input row in order, accepted, quarantined, duplicate or skipped (the push
+	// API answers per row from it).
+	RowStatus []string `json:"-"`
 }
 
 // Batch is a parsed submission, ready to validate and load: the common path of files and API pages.

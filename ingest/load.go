@@ -114,6 +114,7 @@ func validateBatch(ctx context.Context, ws *workspace.Workspace, b *Batch, sum *
 		}
 	}
 	sum.RowsRead = len(recs)
+	sum.RowStatus = status
 	return recs, status, nil
 }
 
@@ -152,7 +153,13 @@ func write(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, 
 			if err := load(conn, id, recs, status); err != nil {
 				return err
 			}
-			return appendQuarantine(ctx, conn, id, b.Filename, recs, status)
+			if err := appendQuarantine(ctx, conn, id, b.Filename, recs, status); err != nil {
+				return err
+			}
+			if opt.InTx != nil {
+				return opt.InTx(ctx, conn, id)
+			}
+			return nil
 		})
 	})
 	if err != nil {

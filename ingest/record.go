@@ -25,10 +25,14 @@ type Problem struct {
 // String renders the problem as staff read it: "lembar 'Data', baris 12, kolom Simpanan Wajib: ...".
 func (p Problem) String() string {
 	var b strings.Builder
-	if p.Sheet != "" {
-		fmt.Fprintf(&b, "lembar %q, ", p.Sheet)
+	switch {
+	case strings.HasPrefix(p.Sheet, "halaman "): // a pulled API page (ingest/pull): records, not rows
+		fmt.Fprintf(&b, "%s, rekaman %d", p.Sheet, p.Row)
+	case p.Sheet != "":
+		fmt.Fprintf(&b, "lembar %q, baris %d", p.Sheet, p.Row)
+	default:
+		fmt.Fprintf(&b, "baris %d", p.Row)
 	}
-	fmt.Fprintf(&b, "baris %d", p.Row)
 	if p.Label != "" {
 		fmt.Fprintf(&b, ", kolom %s", p.Label)
 	} else if p.Column != "" {
@@ -147,6 +151,9 @@ type Input struct {
 	Cells   map[string]string
 	// Totals marks a "JUMLAH"/"TOTAL" row: it is skipped and compared with the sum of the rows above.
 	Totals bool
+	// Problems found before parsing (an API value of the wrong JSON type); the row is quarantined
+	// with them beside whatever parsing finds.
+	Problems []Problem
 
 	cols    *colMap
 	cells   []string
@@ -257,6 +264,10 @@ func (in *Input) materialise() {
 // parseRow reads and validates one row. Every problem is recorded; a row with problems is quarantined.
 func parseRow(in *Input, c *rowContext) *Record {
 	r := &Record{Sheet: in.Sheet, Row: in.Row, Cells: in.Cells, src: in}
+	for _, p := range in.Problems {
+		p.Sheet, p.Row = in.Sheet, in.Row
+		r.Problems = append(r.Problems, p)
+	}
 	if in.cols != nil {
 		r.Cells = nil
 	}

@@ -141,3 +141,76 @@ func TestStatusSurvivesTruncatedUpload(t *testing.T) {
 		t.Fatalf("%d rows, want %d", i, len(want))
 	}
 }
+
+// The thresholds are configuration ([status] tahun_tanpa_rat, batas_rat_bulan), read by the stage, and
+// an empty upload changes nobody's status.
+func TestStatusThresholdsFromConfig(t *testing.T) {
+	ctx := context.Background()
+	ws, _, err := workspace.Init(ctx, t.TempDir(), "32.76", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ingestCSV := func(name, body string) {
+		p := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ingest.IngestFile(ctx, ws, p, ingest.Options{}); err != nil {
+			t.Logf("%s: %v", name, err) // an empty file may be refused; that is the point
+		}
+	}
+	head := "NIK;Nama Koperasi;Tahun Buku;Tanggal RAT\n"
+	ingestCSV("riwayat.csv", head+
+		"3276010000000001;KSP Lama;2022;10/03/2023\n"+
+		"3276010000000001;KSP Lama;2023;10/03/2024\n"+
+		"3276010000000001;KSP Lama;2024;\n"+ // reported, no RAT
+		"3276010000000002;KSP Rajin;2023;10/03/2024\n"+
+		"3276010000000002;KSP Rajin;2024;10/03/2025\n")
+	ingestCSV("kosong.csv", head)
+	if _, err := transform.Run(ctx, ws, nil); err != nil {
+		t.Fatal(err)
+	}
+	status := func(asOf string) map[string]string {
+		t.Helper()
+		if _, err := Run(ctx, ws, *date(asOf)); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := ws.WH.DB().QueryContext(ctx, `SELECT nik, status || '/' || peringatan FROM mart.keaktifan`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var nik, s string
+			if err := rows.Scan(&nik, &s); err != nil {
+				t.Fatal(err)
+			}
+			out[nik[len(nik)-1:]] = s
+		}
+		return out
+	}
+	// Defaults (3 years, 6 months) on 1 May 2026: window 2023–2025; the 2025 RAT is not due until 30 June.
+	if got := status("2026-05-01"); got["1"] != "aktif/belum_lapor" || got["2"] != "aktif/belum_lapor" {
+		t.Errorf("defaults: %v", got)
+	}
+	// A 3-month RAT deadline makes the missing 2025 RAT late on 1 May.
+	ws.Config.Status.BatasRATBulan = 3
+	if got := status("2026-05-01"); got["1"] != "aktif/rat_terlambat,belum_lapor" || got["2"] != "aktif/rat_terlambat,belum_lapor" {
+		t.Errorf("3-month deadline: %v", got)
+	}
+	// Two years without RAT instead of three: window 2024–2025, and KSP Lama's last RAT is for 2023.
+	ws.Config.Status.TahunTanpaRAT = 2
+	got := status("2026-05-01")
+	if got["1"] != "tidak_aktif/rat_terlambat,belum_lapor" || got["2"] != "aktif/rat_terlambat,belum_lapor" {
+		t.Errorf("2-year rule: %v", got)
+	}
+	var alasan string
+	if err := ws.WH.DB().QueryRowContext(ctx, `SELECT alasan FROM mart.keaktifan WHERE nik = '3276010000000001'`).Scan(&alasan); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(alasan, "Tidak ada RAT untuk tahun buku 2024–2025. RAT terakhir: tahun buku 2023 (dilaksanakan 10 Maret 2024)") {
+		t.Errorf("alasan %q", alasan)
+	}
+}

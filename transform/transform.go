@@ -135,14 +135,21 @@ func parseModel(name, text string) (Model, error) {
 	return m, nil
 }
 
-// Result of one model.
+// Result of one model (or of the data-quality gate, Model == GateName).
 type Result struct {
 	Model    string
 	Rows     int64
 	Duration time.Duration
 	Err      error
-	Skipped  bool // an upstream model failed
+	Skipped  bool        // an upstream model failed
+	Gate     *GateReport // set on the gate's result
 }
+
+// GateName is the Result.Model of the data-quality gate, which runs right before GateModel.
+const GateName = "cek_kualitas_data"
+
+// GateModel is the model the gate guards: it reads the gate's decisions.
+const GateModel = "staging.laporan_terbit"
 
 // Select picks the models to run: "name" alone, "name+" with everything downstream of it. Empty = all.
 func Select(models []Model, sel []string) ([]Model, error) {
@@ -200,10 +207,31 @@ func Run(ctx context.Context, ws *workspace.Workspace, sel []string) ([]Result, 
 	if err != nil {
 		return nil, err
 	}
+	return runModels(ctx, ws, models)
+}
+
+// runModels runs the given models (already in dependency order).
+func runModels(ctx context.Context, ws *workspace.Workspace, models []Model) ([]Result, error) {
+	if err := writeSettings(ctx, ws); err != nil {
+		return nil, fmt.Errorf("menulis ops.transform_settings: %w", err)
+	}
 	failed := map[string]string{}
 	var results []Result
 	var errs []error
 	for _, m := range models {
+		if m.Name == GateModel && !upstreamFailed(m.Deps, failed) {
+			g := runGateStep(ctx, ws)
+			results = append(results, g)
+			if g.Err != nil {
+				// The model the gate guards must not be rebuilt on no decision: it stays as it was
+				// (a view reading the previous run's decisions) and its dependants are skipped.
+				errs = append(errs, g.Err)
+				failed[m.Name] = GateName
+				results = append(results, Result{Model: m.Name, Skipped: true,
+					Err: fmt.Errorf("model %s dilewati karena %s gagal", m.Name, GateName)})
+				continue
+			}
+		}
 		r := Result{Model: m.Name}
 		for _, d := range m.Deps {
 			if why, bad := failed[d]; bad {
@@ -227,6 +255,49 @@ func Run(ctx context.Context, ws *workspace.Workspace, sel []string) ([]Result, 
 		results = append(results, r)
 	}
 	return results, errors.Join(errs...)
+}
+
+func upstreamFailed(deps []string, failed map[string]string) bool {
+	return firstFailed(deps, failed) != ""
+}
+
+// writeSettings stores the configuration the SQL models read, with bound values.
+func writeSettings(ctx context.Context, ws *workspace.Workspace) error {
+	return ws.WH.Write(ctx, func(tx *sql.Tx) error {
+		for _, kv := range [][2]string{
+			{"batas_lapor_bulan", fmt.Sprint(ws.Config.Status.BatasLaporBulan)},
+			{"hold_below_ratio", fmt.Sprint(ws.Config.Transform.HoldBelowRatio)},
+		} {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO ops.transform_settings (name, value) VALUES (?, ?)`, kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// runGateStep runs the data-quality gate in one transaction and reports it as a Result.
+func runGateStep(ctx context.Context, ws *workspace.Workspace) Result {
+	start := time.Now()
+	r := Result{Model: GateName}
+	checks, err := Checks()
+	if err == nil {
+		err = ws.WH.Write(ctx, func(tx *sql.Tx) error {
+			rep, err := runGate(ctx, tx, checks, ws.Config.Transform.HoldBelowRatio, time.Now().UTC())
+			r.Gate = rep
+			return err
+		})
+	}
+	r.Duration = time.Since(start)
+	if err != nil {
+		r.Gate = nil
+		r.Err = fmt.Errorf("%w: %w", errGate, err)
+		return r
+	}
+	for _, c := range r.Gate.Checks {
+		r.Rows += c.Failing
+	}
+	return r
 }
 
 func firstFailed(deps []string, failed map[string]string) string {

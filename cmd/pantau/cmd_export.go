@@ -1,14 +1,66 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
 
-func init() {
-	register(func() *cobra.Command {
-		return &cobra.Command{
-			Use:                "export --table mart.X --format xlsx|csv|parquet -o PATH",
-			Short:              "Ekspor tabel gudang data ke XLSX, CSV atau Parquet (belum tersedia)",
-			DisableFlagParsing: true,
-			RunE:               notYet("export", "issue #5 (transform)"),
-		}
-	})
+	"github.com/spf13/cobra"
+
+	"github.com/pantau-koperasi/pantau/transform/export"
+)
+
+func init() { register(newExportCmd) }
+
+func newExportCmd() *cobra.Command {
+	var o export.Options
+	var format string
+	cmd := &cobra.Command{
+		Use:   "export --table mart.X [--where ...] --format xlsx|csv|parquet -o PATH",
+		Short: "Ekspor tabel core/mart ke XLSX, CSV atau Parquet",
+		Long: "Mengekspor satu tabel core atau mart. --where menyaring baris dengan kolom tabel itu, angka, 'teks',\n" +
+			"operator (= < > AND OR IN LIKE BETWEEN IS NULL) dan beberapa fungsi (year, lower, ...); gudang data\n" +
+			"dibuka hanya-baca. Parquet dapat dipartisi gaya Hive (--partition tahun_buku,provinsi) untuk dibaca\n" +
+			"Trino, Spark atau DuckDB (lihat docs/lake.md).\n\n" +
+			"Contoh:\n  pantau export --table mart.laporan --where \"tahun_buku = 2024\" -o laporan_2024.xlsx\n" +
+			"  pantau export --table mart.laporan --format parquet --partition tahun_buku,provinsi -o lake/laporan",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.Table == "" || o.Out == "" {
+				return usagef("%s", say("--table dan -o wajib diisi", "--table and -o are required"))
+			}
+			if format == "" {
+				format = strings.TrimPrefix(strings.ToLower(filepath.Ext(o.Out)), ".")
+				if format == "" && len(o.PartitionBy) > 0 {
+					format = "parquet"
+				}
+			}
+			f, err := export.ParseFormat(format)
+			if err != nil {
+				return usageError{err}
+			}
+			o.Format = f
+			ws, err := openWS(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			n, err := export.Export(cmd.Context(), ws.WH.DB(), o)
+			if err != nil {
+				if errors.Is(err, export.ErrUsage) {
+					return usageError{err}
+				}
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), say("%d baris %s diekspor ke %s (%s)\n", "%d rows of %s exported to %s (%s)\n"), n, o.Table, o.Out, o.Format)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.Table, "table", "", "tabel core/mart, mis. mart.laporan")
+	cmd.Flags().StringVar(&o.Where, "where", "", "saringan baris, mis. \"tahun_buku = 2024 AND provinsi = 'Jawa Barat'\"")
+	cmd.Flags().StringVar(&format, "format", "", "xlsx, csv atau parquet (bawaan: dari ekstensi -o)")
+	cmd.Flags().StringVarP(&o.Out, "output", "o", "", "berkas keluaran; untuk parquet berpartisi, sebuah folder")
+	cmd.Flags().StringSliceVar(&o.PartitionBy, "partition", nil, "parquet: kolom partisi Hive, mis. tahun_buku,provinsi")
+	return cmd
 }

@@ -3,19 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pantau-koperasi/pantau/dashboards"
 	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
-	"github.com/pantau-koperasi/pantau/scoring"
 	"github.com/pantau-koperasi/pantau/transform"
 )
 
 func init() {
 	register(newTransformCmd)
-	register(newScoreCmd)
 	register(newPublishCmd)
 	register(newRunCmd)
 }
@@ -37,6 +36,9 @@ func newTransformCmd() *cobra.Command {
 				var n int64
 				for _, r := range res {
 					switch {
+					case r.Gate != nil:
+						printGate(cmd.OutOrStdout(), r)
+						continue
 					case r.Skipped:
 						fmt.Fprintf(cmd.OutOrStdout(), say("  %-32s dilewati\n", "  %-32s skipped\n"), r.Model)
 					case r.Err != nil:
@@ -54,30 +56,39 @@ func newTransformCmd() *cobra.Command {
 	return cmd
 }
 
-func newScoreCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "score",
-		Short: "Hitung status keaktifan, tingkat kesehatan dan kasus tindak lanjut",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := openWS(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer ws.Close()
-			asOf := pipeline.AsOf()
-			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-				res, err := scoring.Run(ctx, ws, asOf)
-				var n int64
-				for _, r := range res {
-					fmt.Fprintf(cmd.OutOrStdout(), say("  %-16s %8d baris  %6.2f dtk\n", "  %-16s %8d rows  %6.2f s\n"), r.Stage, r.Rows, r.Duration.Seconds())
-					n += r.Rows
-				}
-				return n, err
-			})
-		},
+// printGate tells the staff what the data-quality gate decided: checks that failed, loads held for
+// review and loads kept out of the marts, each with its reason.
+func printGate(w io.Writer, r transform.Result) {
+	g := r.Gate
+	fmt.Fprintf(w, say("  %-32s %d cek, %d gagal, %d kiriman ditahan  %6.2f dtk\n", "  %-32s %d checks, %d failed, %d loads held  %6.2f s\n"),
+		r.Model, len(g.Checks), g.Failed(), len(g.Held)+countBlocked(g), r.Duration.Seconds())
+	for _, c := range g.Checks {
+		if c.Status == "pass" {
+			continue
+		}
+		fmt.Fprintf(w, say("      cek %-44s %-5s %d baris gagal\n", "      check %-42s %-5s %d failing rows\n"), c.Name, c.Status, c.Failing)
 	}
-	return cmd
+	for _, h := range g.Held {
+		fmt.Fprintf(w, "    ! %s\n", h.Message)
+	}
+	for _, b := range g.Blocked {
+		if b.Accepted {
+			fmt.Fprintf(w, say("    ~ kiriman #%d gagal cek %s tetapi sudah diterima peninjau; tetap diterbitkan\n",
+				"    ~ load #%d fails check %s but a reviewer accepted it; published anyway\n"), b.SubmissionID, b.Check)
+			continue
+		}
+		fmt.Fprintf(w, "    ! %s\n", b.Message)
+	}
+}
+
+func countBlocked(g *transform.GateReport) int {
+	seen := map[int64]bool{}
+	for _, b := range g.Blocked {
+		if !b.Accepted {
+			seen[b.SubmissionID] = true
+		}
+	}
+	return len(seen)
 }
 
 func newPublishCmd() *cobra.Command {
@@ -93,15 +104,21 @@ func newPublishCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			var dir string
+			var res dashboards.Result
 			err = pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Publish, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-				dir, err = dashboards.Publish(ctx, ws, dashboards.Options{Dir: out, Public: public})
-				return 0, err
+				res, err = dashboards.PublishResult(ctx, ws, dashboards.Options{Dir: out, Public: public})
+				return res.Koperasi, err
 			})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), say("Dasbor diterbitkan: %s/index.html\n", "Dashboards published: %s/index.html\n"), dir)
+			versi := say("internal", "internal")
+			if public {
+				versi = say("publik", "public")
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), say("Dasbor %s diterbitkan: %s/index.html\n  %d halaman, %d koperasi di direktori, %d berkas, %.1f MB, %.1f dtk\n",
+				"Dashboards (%s) published: %s/index.html\n  %d pages, %d cooperatives in the directory, %d files, %.1f MB, %.1f s\n"),
+				versi, res.Dir, res.Pages, res.Koperasi, res.Files, float64(res.Bytes)/1e6, res.Duration.Seconds())
 			return nil
 		},
 	}

@@ -6,6 +6,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/internal/config"
+
+	"github.com/pantau-koperasi/pantau/ingest/pull"
 	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
@@ -35,7 +38,8 @@ func Run(ctx context.Context, ws *workspace.Workspace, o Options, out io.Writer)
 	fmt.Fprintf(out, "Demo %s: %d koperasi, %d berkas di inbox/ (%.1f dtk)\n", d.Provinsi.Nama, len(d.Koperasi), len(files), time.Since(start).Seconds())
 	var accepted, quarantined, dup int
 	err = pipeline.RunOne(ctx, ws, "demo", pipeline.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		sums, err := pipeline.IngestInbox(ctx, ws)
+		// The demo wrote these files itself a moment ago: no quiet period to wait for.
+		sums, err := pipeline.IngestInboxWith(ctx, ws, pipeline.InboxOptions{Quiet: -1})
 		for _, s := range sums {
 			accepted += s.Accepted
 			quarantined += s.Quarantined
@@ -49,12 +53,51 @@ func Run(ctx context.Context, ws *workspace.Workspace, o Options, out io.Writer)
 		return nil, err
 	}
 	fmt.Fprintf(out, "Ingest: %d baris diterima, %d baris karantina, %d berkas duplikat diabaikan\n", accepted, quarantined, dup)
-	stages := []pipeline.Stage{pipeline.Transform, pipeline.Score, pipeline.Publish}
-	if pipeline.Has(pipeline.Pull) {
-		stages = append([]pipeline.Stage{pipeline.Pull}, stages...)
+	if err := pullApp(ctx, ws, d, out); err != nil {
+		return nil, err
 	}
-	if err := pipeline.Run(ctx, ws, "demo", stages...); err != nil {
+	if err := pipeline.Run(ctx, ws, "demo", pipeline.Transform, pipeline.Score, pipeline.Publish); err != nil {
 		return nil, err
 	}
 	return &Result{Koperasi: len(d.Koperasi), Files: files, Public: ws.Config.Abs(ws.Config.Paths.Public)}, nil
+}
+
+// pullApp starts the simulated cooperative app, adds it as a source of this run, and pulls it through
+// the pipeline's pull stage (recorded in ops.runs like any pull). Sources of pantau.toml, if any,
+// are pulled too, as `pantau run` would.
+func pullApp(ctx context.Context, ws *workspace.Workspace, d *Dataset, out io.Writer) error {
+	srv, src, n, err := startApp(d)
+	if err != nil {
+		return fmt.Errorf("aplikasi simulasi: %w", err)
+	}
+	defer srv.Close()
+	saved := ws.Config.Sumber
+	ws.Config.Sumber = append(append([]config.Sumber(nil), saved...), src)
+	defer func() { ws.Config.Sumber = saved }()
+	fmt.Fprintf(out, "Aplikasi KSP (simulasi, di loopback): %d laporan tahun buku %d; [[sumber]] %q, paginasi %s, %d per halaman\n",
+		n, d.LastYear, src.Nama, src.Paginasi, src.UkuranHalaman)
+	var res []*pull.Result
+	err = pipeline.RunOne(ctx, ws, "demo", pipeline.Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		var err error
+		res, err = pull.All(ctx, ws, nil, pull.Options{})
+		var rows int64
+		for _, r := range res {
+			if r != nil {
+				rows += int64(r.Accepted)
+			}
+		}
+		return rows, err
+	})
+	for _, r := range res {
+		if r == nil {
+			continue
+		}
+		retried := 0
+		for _, p := range r.Pages {
+			retried += p.Attempts - 1
+		}
+		fmt.Fprintf(out, "Pull %s: %d halaman (%d dicoba ulang), %d baris dibaca, %d diterima, %d karantina\n",
+			r.Source, len(r.Pages), retried, r.RowsRead, r.Accepted, r.Quarantined)
+	}
+	return err
 }

@@ -298,6 +298,12 @@ func genReports(r *rand.Rand, d *Dataset, k *Koperasi, asOf time.Time) {
 		stopReporting = k.TanggalBubar.Year()
 	}
 	late := r.IntN(6) == 0
+	// A KSP's soundness (0 weak … 1 sound) drives its finance ratios, so the health rubrics spread the
+	// demo over every category; it drifts a little from year to year.
+	quality := -1.0
+	if k.Jenis == "simpan_pinjam" || k.Jenis == "simpan_pinjam_syariah" {
+		quality = r.Float64()
+	}
 	for y := d.FirstYear; y <= d.LastYear; y++ {
 		if y < k.TanggalBH.Year() || y >= stopReporting {
 			continue
@@ -339,52 +345,63 @@ func genReports(r *rand.Rand, d *Dataset, k *Koperasi, asOf time.Time) {
 			}
 		}
 		if k.Jenis == "simpan_pinjam" || k.Jenis == "simpan_pinjam_syariah" {
-			rep.KSP, rep.Checklist = kspFinance(r, rep)
+			q := math.Min(1, math.Max(0, quality+0.1*r.NormFloat64()))
+			rep.KSP, rep.Checklist = kspFinance(r, rep, q)
 		}
 		k.Reports = append(k.Reports, rep)
 	}
 }
 
-// kspFinance makes the KSP/USP finance inputs of the 2016 rubric, consistent with the balance sheet.
-func kspFinance(r *rand.Rand, rep Report) (map[string]int64, map[string]int64) {
+// kspFinance makes the KSP/USP finance inputs of the 2016 rubric, consistent with the balance sheet,
+// for a cooperative of soundness q (0 weak … 1 sound): each ratio of the rubric moves with q, plus noise.
+func kspFinance(r *rand.Rand, rep Report, q float64) (map[string]int64, map[string]int64) {
+	w := 1 - q
+	jitter := func(x float64) float64 { return math.Max(0, x*(0.85+0.3*r.Float64())) }
+	clamp01 := func(x float64) float64 { return math.Min(1, math.Max(0, x)) }
 	aset := float64(rep.Aset)
+	ms := float64(rep.ModalSendiri())
 	pinjaman := aset * (0.55 + 0.3*r.Float64())
-	kl := pinjaman * 0.05 * r.Float64()
-	dr := pinjaman * 0.03 * r.Float64()
-	mc := pinjaman * 0.04 * r.Float64()
+	npl := jitter(0.01 + 0.3*w*w) // share of loans at risk
+	kl, dr, mc := pinjaman*npl*0.5, pinjaman*npl*0.25, pinjaman*npl*0.25
+	risiko := 0.5*kl + 0.75*dr + mc
 	pendapatan := pinjaman * (0.12 + 0.08*r.Float64())
-	bebanUsaha := pendapatan * (0.5 + 0.3*r.Float64())
-	shuKotor := pendapatan - bebanUsaha*0.6
+	bebanUsaha := pendapatan * (0.35 + 0.3*r.Float64())
+	bebanKop := pendapatan * 0.05 * r.Float64()
+	kewajibanLancar := float64(rep.ModalLuar) * (0.5 + 0.5*r.Float64())
+	kas := kewajibanLancar * (0.10 + 0.05*r.Float64()) // the rubric's sweet spot, 10–15 %
+	if r.Float64() > q {
+		kas = kewajibanLancar * (0.02 + 0.4*r.Float64())
+	}
 	f := map[string]int64{
-		"kas_bank":                round(aset * (0.05 + 0.15*r.Float64())),
-		"kewajiban_lancar":        round(float64(rep.ModalLuar) * (0.5 + 0.5*r.Float64())),
+		"kas_bank":                round(kas),
+		"kewajiban_lancar":        round(kewajibanLancar),
 		"pinjaman_diberikan":      round(pinjaman),
-		"pinjaman_anggota":        round(pinjaman * (0.6 + 0.4*r.Float64())),
+		"pinjaman_anggota":        round(pinjaman * (0.3 + 0.7*clamp01(q+0.15*r.NormFloat64()))),
 		"pinjaman_kurang_lancar":  round(kl),
 		"pinjaman_diragukan":      round(dr),
 		"pinjaman_macet":          round(mc),
 		"pinjaman_berisiko":       round(kl + dr + mc),
-		"cadangan_risiko":         round((0.5*kl + 0.75*dr + mc) * (0.3 + 0.9*r.Float64())),
-		"dana_diterima":           round(pinjaman / (0.6 + 0.5*r.Float64())),
-		"modal_tertimbang":        round(float64(rep.ModalSendiri()) * (0.8 + 0.2*r.Float64())),
-		"atmr":                    round(pinjaman * (0.8 + 0.4*r.Float64())),
-		"beban_operasi_anggota":   round(pendapatan * (0.6 + 0.45*r.Float64())),
-		"partisipasi_bruto":       round(pendapatan * (0.8 + 0.2*r.Float64())),
-		"partisipasi_netto":       round(pendapatan * (0.3 + 0.5*r.Float64())),
+		"cadangan_risiko":         round(risiko * jitter(0.15+0.9*q)),
+		"dana_diterima":           round(pinjaman / (0.5 + 0.45*clamp01(q+0.1*r.NormFloat64()))),
+		"modal_tertimbang":        round(ms * (0.8 + 0.2*r.Float64())),
+		"atmr":                    round(ms * (0.8 + 0.2*r.Float64()) / jitter(0.03+0.1*q)),
+		"beban_operasi_anggota":   round(pendapatan * 0.9 * jitter(0.8+0.3*w)),
+		"partisipasi_bruto":       round(pendapatan * 0.9),
+		"partisipasi_netto":       round((bebanUsaha + bebanKop) * jitter(0.7+0.6*q)),
 		"pendapatan":              round(pendapatan),
 		"beban_usaha":             round(bebanUsaha),
-		"beban_perkoperasian":     round(pendapatan * 0.05 * r.Float64()),
-		"shu_kotor":               round(shuKotor),
-		"shu_sebelum_pajak":       round(float64(rep.SHU) * 1.1),
-		"shu_bagian_anggota":      round(float64(rep.SHU) * 0.6),
-		"biaya_karyawan":          round(pinjaman * (0.02 + 0.12*r.Float64())),
-		"volume_pinjaman":         round(pinjaman * (1.1 + 0.5*r.Float64())),
-		"promosi_ekonomi_anggota": round(float64(rep.Pokok+rep.Wajib) * 0.12 * r.Float64()),
+		"beban_perkoperasian":     round(bebanKop),
+		"shu_kotor":               round(bebanUsaha / jitter(0.3+0.8*w)),
+		"shu_sebelum_pajak":       round(aset * jitter(0.02+0.1*q)),
+		"shu_bagian_anggota":      round(ms * jitter(0.015+0.06*q)),
+		"biaya_karyawan":          round(pinjaman * 1.3 * jitter(0.03+0.14*w)),
+		"volume_pinjaman":         round(pinjaman * 1.3),
+		"promosi_ekonomi_anggota": round(float64(rep.Pokok+rep.Wajib) * jitter(0.02+0.12*q)),
 	}
+	yes := func(n int) int64 { return int64(math.Round(float64(n) * clamp01(q+0.15*r.NormFloat64()))) }
 	c := map[string]int64{
-		"manajemen_umum_ya": int64(6 + r.IntN(7)), "kelembagaan_ya": int64(3 + r.IntN(4)),
-		"manajemen_permodalan_ya": int64(2 + r.IntN(4)), "manajemen_aktiva_ya": int64(5 + r.IntN(6)),
-		"manajemen_likuiditas_ya": int64(2 + r.IntN(4)),
+		"manajemen_umum_ya": yes(12), "kelembagaan_ya": yes(6), "manajemen_permodalan_ya": yes(5),
+		"manajemen_aktiva_ya": yes(10), "manajemen_likuiditas_ya": yes(5),
 	}
 	return f, c
 }

@@ -108,5 +108,8 @@ func RunOne(ctx context.Context, ws *workspace.Workspace, job string, s Stage, f
 	return err
 }
 
+// Func returns the implementation of a stage (the scheduler wraps it with panic recovery).
+func Func(s Stage) (StageFunc, bool) { fn, ok := impl[s]; return fn, ok }
+
 // Has reports whether a stage has an implementation in this build.
 func Has(s Stage) bool { _, ok := impl[s]; return ok }

@@ -1,0 +1,395 @@
+package dashboards_test
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/pantau-koperasi/pantau/dashboards"
+	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/workspace"
+)
+
+func publish(t testing.TB, ws *workspace.Workspace, public bool) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "site")
+	res, err := dashboards.PublishResult(context.Background(), ws, dashboards.Options{Dir: dir, Public: public})
+	if err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	if res.Dir != dir {
+		t.Fatalf("published to %s, want %s", res.Dir, dir)
+	}
+	return dir
+}
+
+func read(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestFormat(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{dashboards.Angka(1234567), "1.234.567"},
+		{dashboards.Angka(-1000), "-1.000"},
+		{dashboards.Angka(999), "999"},
+		{dashboards.Desimal(1234567.891, 2), "1.234.567,89"},
+		{dashboards.Desimal(-0.004, 2), "0,00"},
+		{dashboards.Rupiah(1250000), "Rp 1.250.000"},
+		{dashboards.Rupiah(2500000.5), "Rp 2.500.000,50"},
+		{dashboards.Singkat(1.5e9), "1,5 M"},
+		{dashboards.Singkat(2_300_000), "2,3 jt"},
+		{dashboards.Singkat(3e12), "3 T"},
+		{dashboards.Persen(87.46), "87,5%"},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+// Every page of the internal build exists, names the data time and the last run on the page and on
+// every panel, and loads only files from its own folder.
+func TestPublishPages(t *testing.T) {
+	ws := demoWorkspace(t)
+	dir := publish(t, ws, false)
+	pages := []string{"index.html", "wilayah.html", "kesehatan.html", "keaktifan.html", "kelengkapan.html", "kualitas.html", "tindak-lanjut.html", "direktori.html", "koperasi.html"}
+	remote := regexp.MustCompile(`(?i)(?:src|href)\s*=\s*["']?\s*(?:[a-z]+:)?//`)
+	stamp := regexp.MustCompile(`Data per \d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2} [A-Z]+`)
+	for _, p := range pages {
+		html := read(t, filepath.Join(dir, p))
+		if !stamp.MatchString(html) || !strings.Contains(html, "proses terakhir #") {
+			t.Errorf("%s: no \"data per\" stamp naming the last run", p)
+		}
+		// every panel repeats the stamp
+		if np, ns := strings.Count(html, `<article class="panel`), strings.Count(html, `class="stempel-panel"`); ns < np {
+			t.Errorf("%s: %d panels but %d panel stamps", p, np, ns)
+		}
+		if n := strings.Count(html, `data-grafik="`); n > 10 {
+			t.Errorf("%s: %d charts, more than 10", p, n)
+		}
+		if m := remote.FindString(html); m != "" {
+			t.Errorf("%s references another host: %s", p, m)
+		}
+		if !strings.Contains(html, `src="assets/echarts.min.js"`) || !strings.Contains(html, "Dinas Koperasi dan UKM Provinsi Jawa Barat") {
+			t.Errorf("%s: no local ECharts or no office name", p)
+		}
+	}
+	css := read(t, filepath.Join(dir, "assets", "pantau.css"))
+	for _, m := range regexp.MustCompile(`url\(([^)]+)\)`).FindAllStringSubmatch(css, -1) {
+		if strings.Contains(m[1], "//") {
+			t.Errorf("stylesheet loads a remote font: %s", m[1])
+		}
+		if _, err := os.Stat(filepath.Join(dir, "assets", m[1])); err != nil {
+			t.Errorf("font %s is not bundled: %v", m[1], err)
+		}
+	}
+	// The office colour from pantau.toml is the page colour.
+	if !strings.Contains(read(t, filepath.Join(dir, "index.html")), "--warna:#0f5c8c") {
+		t.Error("office colour not applied")
+	}
+}
+
+// The table behind the status chart, as CSV and XLSX, holds the counts the warehouse holds.
+func TestDownloads(t *testing.T) {
+	ws := demoWorkspace(t)
+	dir := publish(t, ws, false)
+	want := map[string]int{}
+	rows, err := ws.WH.DB().Query(`SELECT status_aktif, count(*) FROM mart.koperasi GROUP BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		var n int
+		rows.Scan(&s, &n)
+		want[map[string]string{"aktif": "Aktif", "tidak_aktif": "Tidak aktif", "baru": "Baru", "dibubarkan": "Dibubarkan"}[s]] = n
+	}
+	rows.Close()
+	raw := read(t, filepath.Join(dir, "unduh", "index-status.csv"))
+	if !strings.HasPrefix(raw, "\ufeffStatus;Koperasi\n") {
+		t.Fatalf("CSV header: %q", raw[:min(len(raw), 40)])
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\ufeff")))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, rec := range recs[1:] {
+		got[rec[0]], _ = strconv.Atoi(rec[1])
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("CSV %s = %d, warehouse has %d", k, got[k], v)
+		}
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "unduh", "index-status.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	xr, err := f.GetRows("Data", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(xr) != len(recs) || xr[0][0] != "Status" {
+		t.Fatalf("XLSX rows %v, CSV rows %v", xr, recs)
+	}
+	for _, row := range xr[1:] {
+		n, _ := strconv.Atoi(row[1])
+		if n != want[row[0]] {
+			t.Errorf("XLSX %s = %s, warehouse has %d", row[0], row[1], want[row[0]])
+		}
+	}
+	// Rupiah in the trend table's XLSX is a number, not text.
+	f2, err := excelize.OpenFile(filepath.Join(dir, "unduh", "index-tren-uang.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f2.Close()
+	typ, _ := f2.GetCellType("Data", "E2")
+	if typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("modal sendiri cell type %v, want a number", typ)
+	}
+	// Every chart panel has both downloads, and they exist.
+	html := read(t, filepath.Join(dir, "kesehatan.html"))
+	links := regexp.MustCompile(`href="(unduh/[^"]+)"`).FindAllStringSubmatch(html, -1)
+	if len(links) < 8 {
+		t.Fatalf("kesehatan.html has %d download links", len(links))
+	}
+	for _, l := range links {
+		if _, err := os.Stat(filepath.Join(dir, l[1])); err != nil {
+			t.Errorf("download %s missing", l[1])
+		}
+	}
+	// The kecamatan drill-down of every kab/kota has its downloads.
+	kab, _ := filepath.Glob(filepath.Join(dir, "unduh", "wilayah", "*.xlsx"))
+	if len(kab) < 5 {
+		t.Errorf("only %d kecamatan downloads", len(kab))
+	}
+}
+
+// Names are escaped: the raw markup of the evil name never appears in a page or data file, and a
+// CSV cell that starts like a formula is neutralised.
+func TestEscaping(t *testing.T) {
+	ws := demoWorkspace(t)
+	dir := publish(t, ws, false)
+	found := false
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() || strings.HasSuffix(p, "echarts.min.js") || strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, ".woff2") {
+			return nil
+		}
+		b := read(t, p)
+		if strings.Contains(b, "<script>alert(1)") || strings.Contains(b, "<b>Maju</b>") {
+			if strings.HasSuffix(p, ".csv") {
+				found = true // CSV is data, not markup
+				return nil
+			}
+			t.Errorf("%s holds the name unescaped", p)
+		}
+		if strings.Contains(b, `\u003cscript\u003ealert(1)\u003c/script\u003e`) {
+			found = true
+		}
+		return nil
+	})
+	if !found {
+		t.Fatal("the cooperative with the evil name is not published at all")
+	}
+	kes := read(t, filepath.Join(dir, "kesehatan.html"))
+	if strings.Contains(kes, demoNIK) && !strings.Contains(kes, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("the name in a server-rendered table is not HTML-escaped")
+	}
+}
+
+// The public build has the directory and aggregate pages only: no follow-up, no quarantine, no
+// people's names or phone numbers anywhere in its files.
+func TestPublicBuildLeaksNothing(t *testing.T) {
+	ws := demoWorkspace(t)
+	dir := publish(t, ws, true)
+	for _, p := range []string{"kualitas.html", "tindak-lanjut.html"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("public build has %s", p)
+		}
+	}
+	// What must not leak: every ketua name and phone number in the register, the follow-up staff,
+	// quarantined values and file names.
+	var secrets []string
+	q := `SELECT nama_ketua FROM mart.koperasi WHERE length(nama_ketua) > 5 UNION SELECT telepon FROM mart.koperasi WHERE length(telepon) > 5
+		UNION SELECT alamat FROM mart.koperasi WHERE length(alamat) > 10
+		UNION SELECT petugas FROM mart.tindak_lanjut WHERE length(petugas) > 5
+		UNION SELECT value FROM ops.quarantine WHERE length(value) > 6 AND NOT regexp_matches(value, '^[0-9., -]+$')
+		UNION SELECT filename FROM ops.submissions WHERE filename IS NOT NULL`
+	rows, err := ws.WH.DB().Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		secrets = append(secrets, s)
+	}
+	rows.Close()
+	if len(secrets) < 100 {
+		t.Fatalf("only %d secrets to look for; the fixture is too thin", len(secrets))
+	}
+	for _, s := range []string{secretKetua, secretPhone, petugasName} {
+		if !contains(secrets, s) {
+			t.Fatalf("fixture secret %q not in the warehouse", s)
+		}
+	}
+	leaks := 0
+	names := 0
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() || strings.HasSuffix(p, "echarts.min.js") || strings.HasSuffix(p, ".woff2") || strings.HasSuffix(p, ".txt") {
+			return nil
+		}
+		b := read(t, p)
+		if strings.HasSuffix(p, ".xlsx") {
+			b = xlsxText(t, p)
+		}
+		for _, s := range secrets {
+			if strings.Contains(b, s) || strings.Contains(b, jsonEsc(s)) {
+				if leaks < 10 {
+					t.Errorf("%s leaks %q", strings.TrimPrefix(p, dir), s)
+				}
+				leaks++
+			}
+		}
+		for _, w := range []string{"karantina", "Karantina", "tindak-lanjut.html", "kualitas.html", "Tindak Lanjut"} {
+			if strings.Contains(b, w) && !strings.HasSuffix(p, "pantau.js") {
+				t.Errorf("%s mentions %q", strings.TrimPrefix(p, dir), w)
+			}
+		}
+		if strings.Contains(p, "data/dir/") {
+			names++
+		}
+		return nil
+	})
+	if names == 0 {
+		t.Fatal("the public build has no directory data")
+	}
+	// And the internal build does carry them (so this test can fail).
+	in := publish(t, ws, false)
+	all := ""
+	files, _ := filepath.Glob(filepath.Join(in, "data", "kop", "*.js"))
+	for _, f := range files {
+		all += read(t, f)
+	}
+	if !strings.Contains(all, secretKetua) || !strings.Contains(all, secretPhone) {
+		t.Error("the internal build's profiles do not show the ketua and phone")
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonEsc is how encoding/json writes s inside a data file.
+func jsonEsc(s string) string {
+	r := strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`, `"`, `\"`)
+	return r.Replace(s)
+}
+
+func xlsxText(t testing.TB, path string) string {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var b strings.Builder
+	for _, sh := range f.GetSheetList() {
+		rows, _ := f.GetRows(sh)
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, "\t"))
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// A failed build leaves the last good site in place and no temporary folder behind.
+func TestFailedBuildKeepsLastSite(t *testing.T) {
+	ws := demoWorkspace(t)
+	dir := publish(t, ws, false)
+	before := read(t, filepath.Join(dir, "index.html"))
+	cfg := *ws.Config
+	cfg.Kantor.Logo = "tidak-ada/logo.png"
+	broken := *ws
+	broken.Config = &cfg
+	_, err := dashboards.Publish(context.Background(), &broken, dashboards.Options{Dir: dir})
+	if err == nil || !strings.Contains(err.Error(), "kantor.logo") {
+		t.Fatalf("publish with a missing logo: %v", err)
+	}
+	if after := read(t, filepath.Join(dir, "index.html")); after != before {
+		t.Error("the failed build changed the site")
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".site-build-*"))
+	if len(left) != 0 {
+		t.Errorf("temporary folders left: %v", left)
+	}
+	// A logo from pantau.toml is copied beside the pages and shown in the header.
+	logo := filepath.Join(t.TempDir(), "logo.svg")
+	os.WriteFile(logo, []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#0a0"/></svg>`), 0o644)
+	cfg.Kantor.Logo = logo
+	if _, err := dashboards.Publish(context.Background(), &broken, dashboards.Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(read(t, filepath.Join(dir, "index.html")), `<img src="assets/logo.svg"`) {
+		t.Error("logo not in the header")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "assets", "logo.svg")); err != nil {
+		t.Error(err)
+	}
+}
+
+// A fresh workspace publishes empty-state pages in Bahasa Indonesia instead of failing: first with
+// no marts at all, then with empty marts and without the tables other stages build.
+func TestEmptyWorkspaceDegrades(t *testing.T) {
+	ctx := context.Background()
+	ws, _, err := workspace.Init(ctx, filepath.Join(t.TempDir(), "ws"), "32.76", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	dir := publish(t, ws, false)
+	for _, p := range []string{"index.html", "wilayah.html", "kesehatan.html", "tindak-lanjut.html", "direktori.html", "koperasi.html"} {
+		if !strings.Contains(read(t, filepath.Join(dir, p)), "Belum ada koperasi terdaftar") {
+			t.Errorf("before transform, %s does not say there are no cooperatives yet", p)
+		}
+	}
+	if err := pipeline.Run(ctx, ws, "test", pipeline.Transform, pipeline.Score); err != nil {
+		t.Fatal(err)
+	}
+	dir = publish(t, ws, false)
+	for p, want := range map[string]string{
+		"kesehatan.html":     "Belum ada",
+		"tindak-lanjut.html": "Belum ada",
+		"index.html":         "Belum ada laporan tahunan yang diterima",
+		"direktori.html":     "Belum ada koperasi terdaftar",
+		"kelengkapan.html":   "Belum ada laporan tahunan",
+		"kualitas.html":      "Tidak ada baris yang dikarantina",
+	} {
+		if !strings.Contains(read(t, filepath.Join(dir, p)), want) {
+			t.Errorf("%s does not say %q", p, want)
+		}
+	}
+}
