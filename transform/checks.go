@@ -364,3 +364,85 @@ func (c *Check) compile() (string, []any) {
 	}
 	return sqlText, args
 }
+
+// rowLevel reports whether the check looks at one row at a time (no grouping, no other years), so it
+// can share one scan with the other row-level checks.
+func (c *Check) rowLevel() bool {
+	switch CheckType(c.Type) {
+	case NotNull, AcceptedValues, Range, Expression, Relationships:
+		return true
+	}
+	return false
+}
+
+// failCond is a row-level check as one boolean over alias b, true when the row fails (NULL → false).
+// ph binds values in the order the text is built.
+func (c *Check) failCond(ph func(vs ...any) string) string {
+	q := warehouse.QuoteIdent
+	kinds := make([]any, len(c.AppliesTo))
+	for i, k := range c.AppliesTo {
+		kinds[i] = k
+	}
+	cond := "b.kind IN (" + ph(kinds...) + ")"
+	if c.Where != "" {
+		cond += " AND (" + c.Where + ")"
+	}
+	col := ""
+	if c.Column != "" {
+		col = "b." + q(c.Column)
+	}
+	switch CheckType(c.Type) {
+	case NotNull:
+		cond += " AND " + col + " IS NULL"
+	case AcceptedValues:
+		vals := make([]any, len(c.Values))
+		for i, v := range c.Values {
+			vals[i] = v
+		}
+		cond += " AND " + col + " IS NOT NULL AND " + col + "::VARCHAR NOT IN (" + ph(vals...) + ")"
+	case Range:
+		var conds []string
+		if c.Min != nil {
+			conds = append(conds, col+" < "+ph(*c.Min))
+		}
+		if c.Max != nil {
+			conds = append(conds, col+" > "+ph(*c.Max))
+		}
+		cond += " AND (" + strings.Join(conds, " OR ") + ")"
+	case Expression:
+		cond += " AND NOT coalesce((" + c.Expr + "), true)"
+	case Relationships:
+		p := strings.Split(c.To, ".")
+		cond += " AND " + col + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + q(p[0]) + "." + q(p[1]) + " t WHERE t." + q(p[2]) + " = " + col + ")"
+	}
+	return "coalesce(" + cond + ", false)"
+}
+
+func (c *Check) sampleSQL() string {
+	var sample []string
+	for _, col := range c.sampleColumns() {
+		sample = append(sample, "'"+col+"', b."+warehouse.QuoteIdent(col))
+	}
+	return "json_object(" + strings.Join(sample, ", ") + ")::VARCHAR"
+}
+
+// compileRowBatch evaluates all row-level checks in one scan of staging.laporan_kandidat: rows failing
+// any check are kept, then unnested into one (check_name, submission_id, nik, tahun_buku, sample) row
+// per failed check. At the national scale this is one scan instead of one per check.
+func compileRowBatch(checks []Check) (string, []any) {
+	var args []any
+	ph := func(vs ...any) string {
+		args = append(args, vs...)
+		return strings.TrimSuffix(strings.Repeat("?, ", len(vs)), ", ")
+	}
+	var items, conds []string
+	for i := range checks {
+		c := &checks[i]
+		items = append(items, "{'c': "+ph(c.Name)+", 'f': "+c.failCond(ph)+", 's': CASE WHEN "+c.failCond(ph)+" THEN "+c.sampleSQL()+" END}")
+	}
+	for i := range checks {
+		conds = append(conds, checks[i].failCond(ph))
+	}
+	return "SELECT u.c, submission_id, nik, tahun_buku, u.s FROM (SELECT b.submission_id, b.nik, b.tahun_buku, unnest(list_filter([" +
+		strings.Join(items, ", ") + "], x -> x.f)) AS u FROM staging.laporan_kandidat b WHERE " + strings.Join(conds, " OR ") + ")", args
+}

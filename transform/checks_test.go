@@ -207,3 +207,23 @@ func TestBrokenCheckFailsGateAtomically(t *testing.T) {
 		t.Errorf("a failed gate wrote %d result rows", after-before)
 	}
 }
+
+// ParseChecks never panics, whatever the file holds, and what it accepts compiles.
+func FuzzParseChecks(f *testing.F) {
+	b, _ := checkFS.ReadFile("checks/laporan.toml")
+	f.Add(string(b))
+	f.Add("[[check]]\nname = \"a\"\ntype = \"range\"\ncolumn = \"shu\"\nmin = 0\nseverity = \"warn\"\nmessage = \"m\"\n")
+	f.Add("[[check]]\nname = \"a\"\ntype = \"unique\"\ncolumns = [\"nik\"]\nper = \"nik\"\nseverity = \"error\"\nmessage = \"m\"\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		cs, err := ParseChecks("fuzz.toml", []byte(s))
+		if err != nil {
+			return
+		}
+		for _, c := range cs {
+			if q, _ := c.compile(); !strings.Contains(q, "staging.laporan_kandidat") {
+				t.Fatalf("check %+v compiled to %q", c, q)
+			}
+		}
+		compileRowBatch(cs)
+	})
+}

@@ -203,13 +203,28 @@ func runChecks(ctx context.Context, tx *sql.Tx, checks []Check, now time.Time, r
 		// temp tables live on the connection; drop them so the next run starts clean
 		_, _ = tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS cek_def; DROP TABLE IF EXISTS cek_gagal; DROP TABLE IF EXISTS cek_muatan`)
 	}()
+	var rowChecks []Check
 	for i, c := range checks {
 		if err := exec(`INSERT INTO cek_def VALUES (?, ?, ?, ?, ?, ?)`, c.Name, c.Type, c.Severity.String(), c.Threshold, c.Message, i); err != nil {
 			return err
 		}
 		q, args := c.compile()
+		if c.rowLevel() {
+			// planned alone first, so a check that cannot run is named; evaluated below with the others
+			if err := exec(`EXPLAIN `+q, args...); err != nil {
+				return fmt.Errorf("cek %s (%s) tidak dapat dijalankan: %w", c.Name, c.File, err)
+			}
+			rowChecks = append(rowChecks, c)
+			continue
+		}
 		if err := exec(`INSERT INTO cek_gagal SELECT ?, * FROM (`+q+`)`, append([]any{c.Name}, args...)...); err != nil {
 			return fmt.Errorf("cek %s (%s) tidak dapat dijalankan: %w", c.Name, c.File, err)
+		}
+	}
+	if len(rowChecks) > 0 {
+		q, args := compileRowBatch(rowChecks)
+		if err := exec(`INSERT INTO cek_gagal `+q, args...); err != nil {
+			return fmt.Errorf("cek per baris tidak dapat dijalankan: %w", err)
 		}
 	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO ops.check_runs (started_at, max_submission_id)

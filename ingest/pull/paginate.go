@@ -88,11 +88,14 @@ func next(src *config.Sumber, pos Position, body any, n int, link, reqURL string
 	case "next_link":
 		var raw string
 		if src.NextPath != "" {
-			s, err := textAt(body, src.NextPath)
-			if err != nil {
-				return Position{}, false, err
+			v, _ := Lookup(body, splitPath(src.NextPath))
+			switch x := v.(type) {
+			case nil:
+			case string:
+				raw = x
+			default:
+				return Position{}, false, fmt.Errorf("sumber %q: %s di jawaban berisi %s, bukan tautan", src.Nama, src.NextPath, jsonType(v))
 			}
-			raw = s
 		} else if m := linkNextRe.FindStringSubmatch(link); m != nil {
 			raw = m[1]
 		}

@@ -41,25 +41,28 @@ type Options struct {
 
 // PageResult is what happened to one page.
 type PageResult struct {
-	Page     int
-	URL      string
-	Records  int
-	Attempts int
-	Summary  *ingest.Summary
+	Page     int             `json:"page"`
+	URL      string          `json:"url"`
+	Records  int             `json:"records"`
+	Attempts int             `json:"attempts"`
+	Summary  *ingest.Summary `json:"summary"`
 }
 
 // Result of pulling one source.
 type Result struct {
-	Source                                     string
-	Pages                                      []PageResult
-	Resumed                                    bool // continued a pull that stopped before its last page
-	Complete                                   bool // reached the last page
-	RowsRead, Accepted, Quarantined, Duplicate int
-	Watermark                                  string
-	Duration                                   time.Duration
+	Source      string        `json:"source"`
+	Pages       []PageResult  `json:"pages"`
+	Resumed     bool          `json:"resumed"`  // continued a pull that stopped before its last page
+	Complete    bool          `json:"complete"` // reached the last page
+	RowsRead    int           `json:"rows_read"`
+	Accepted    int           `json:"rows_accepted"`
+	Quarantined int           `json:"rows_quarantined"`
+	Duplicate   int           `json:"rows_duplicate"`
+	Watermark   string        `json:"watermark"`
+	Duration    time.Duration `json:"duration_ns"`
 	// For a dry run: the records of the page and their inputs, to show how they map.
-	Records []any
-	Inputs  []ingest.Input
+	Records []any          `json:"-"`
+	Inputs  []ingest.Input `json:"-"`
 }
 
 var (

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/ingest"
 	"github.com/pantau-koperasi/pantau/ingest/apisim"
 	"github.com/pantau-koperasi/pantau/internal/config"
 )
@@ -421,5 +422,40 @@ func TestWrongTypesQuarantined(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("quarantine\n got %v\nwant %v", got, want)
+	}
+}
+
+// A page slower than the timeout is a network error: retried, then the pull fails naming the page,
+// with nothing of it written. A slow page within the timeout simply loads.
+func TestTimeout(t *testing.T) {
+	srv, err := apisim.Start(laporans(4), apisim.Options{SlowPage: 2, SlowBy: 1100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ws, _ := newWS(t)
+	src := source(t, srv, apisim.PathOffset, "offset", 2)
+	src.TimeoutDetik, src.MaxPercobaan = 1, 2
+	res, err := Pull(context.Background(), ws, src, Options{Clock: newFakeClock()})
+	if err == nil || !strings.Contains(err.Error(), "tidak dapat dihubungi setelah 2 percobaan") || !strings.Contains(err.Error(), "offset=2") {
+		t.Fatalf("want a timeout naming the page, got %v", err)
+	}
+	if res.Accepted != 2 {
+		t.Fatalf("page 1 should be loaded: %d", res.Accepted)
+	}
+	src.TimeoutDetik = 5
+	res, err = Pull(context.Background(), ws, src, Options{Clock: newFakeClock()})
+	if err != nil || !res.Resumed || res.Accepted != 2 {
+		t.Fatalf("slow page within the timeout: %v %+v", err, res)
+	}
+	if got := loadedNIKs(t, ws); !slices.Equal(got, wantNIKs(4)) {
+		t.Fatalf("%v", got)
+	}
+}
+
+func TestProblemText(t *testing.T) {
+	p := ingest.Problem{Sheet: "halaman 2", Row: 3, Column: "shu", Label: "keuangan.shu", Reason: `"dua juta" bukan angka rupiah`}
+	if got := p.String(); got != `halaman 2, rekaman 3, kolom keuangan.shu: "dua juta" bukan angka rupiah` {
+		t.Fatal(got)
 	}
 }

@@ -1,7 +1,9 @@
--- materialized: table
+-- materialized: view
 -- depends_on: core.laporan, core.koperasi, core.wilayah_hierarki
 -- The current report per cooperative and tahun buku (SPEC §5), with region names; the region comes
 -- from the report, else from the cooperative's latest known region.
+-- A view: a copy of core.laporan (~90 columns × 1.2 million rows at the national scale) would double
+-- the heaviest write of every transform, and the joins it adds cost a fraction of a second per query.
 SELECT
     l.* EXCLUDE (kode_wilayah, provinsi, kabupaten_kota, kecamatan, desa_kelurahan, sheet, row_number, source, filename, kind),
     coalesce(l.kode_wilayah, k.kode_wilayah) AS kode_wilayah,
