@@ -116,6 +116,7 @@ func Pull(ctx context.Context, ws *workspace.Workspace, src *config.Sumber, opt 
 	}
 	res.Watermark = st.Watermark
 	f := newFetcher(src, opt.Client, opt.Clock, opt.Log)
+	var prevHash [32]byte
 	for n := 0; ; n++ {
 		if n >= src.MaxHalaman {
 			opt.Log.Warn("pull: page limit reached; the next pull continues", "source", src.Nama, "max_halaman", src.MaxHalaman)
@@ -138,6 +139,12 @@ func Pull(ctx context.Context, ws *workspace.Workspace, src *config.Sumber, opt 
 			return res, fmt.Errorf("sumber %q: halaman %s: %w; tidak ada yang dimuat", src.Nama, u, err)
 		}
 		page++
+		h := sha256.Sum256(resp.Body)
+		// A source that ignores the paging parameters answers the same page for ever.
+		if len(recs) > 0 && h == prevHash {
+			return res, fmt.Errorf("sumber %q memberi halaman yang sama dua kali berturut-turut (%s); periksa page_param/offset_param/size_param", src.Nama, u)
+		}
+		prevHash = h
 		seen := maxSeen
 		if src.SinceField != "" {
 			for _, r := range recs {
@@ -160,7 +167,6 @@ func Pull(ctx context.Context, ws *workspace.Workspace, src *config.Sumber, opt 
 		}
 		b := &ingest.Batch{Source: SourceKey(src.Nama), Filename: u, Size: int64(len(resp.Body)), Kind: ingest.KindLaporan,
 			RawJSON: string(resp.Body), Labels: m.Labels(), Unrecognised: m.Unmapped(recs, src.SinceField)}
-		h := sha256.Sum256(resp.Body)
 		b.SHA256 = hex.EncodeToString(h[:])
 		sheet := fmt.Sprintf("halaman %d", page)
 		for i, r := range recs {
