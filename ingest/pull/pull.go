@@ -15,7 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -115,6 +117,9 @@ func Pull(ctx context.Context, ws *workspace.Workspace, src *config.Sumber, opt 
 		opt.Log.Info("pull: resuming", "source", src.Nama, "after_page", page)
 	}
 	res.Watermark = st.Watermark
+	if u, err := url.Parse(src.URL); err == nil && u.Scheme == "http" && src.Auth != "none" && !loopback(u.Hostname()) {
+		opt.Log.Warn("pull: credentials sent without TLS; use https", "source", src.Nama, "host", u.Host)
+	}
 	f := newFetcher(src, opt.Client, opt.Clock, opt.Log)
 	var prevHash [32]byte
 	for n := 0; ; n++ {
@@ -240,6 +245,14 @@ func (r *Result) add(p PageResult) {
 	r.Accepted += p.Summary.Accepted
 	r.Quarantined += p.Summary.Quarantined
 	r.Duplicate += p.Summary.Duplicate
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // findSubmission: an earlier submission with the same bytes, or 0.
