@@ -27,10 +27,12 @@ const (
 	rowSkipped     = "skipped"
 )
 
-// findSubmission returns the id of an earlier submission with the same content hash, or 0.
+// findSubmission returns the id of an earlier submission with the same content hash, or 0. A file
+// that was rejected as a whole is read again (the reason is reported again, and a limit raised or
+// LibreOffice installed since may let it in).
 func findSubmission(ctx context.Context, ws *workspace.Workspace, hash string) (int64, error) {
 	var id int64
-	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status <> 'uji' ORDER BY id LIMIT 1`, hash).Scan(&id)
+	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status NOT IN ('uji', 'ditolak') ORDER BY id LIMIT 1`, hash).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -212,7 +214,7 @@ func markDuplicates(recs []*Record, status []string, kind Kind, rc *rowContext, 
 		if same {
 			for _, i := range idx[1:] {
 				status[i] = rowDuplicate
-				sum.Warnings = append(sum.Warnings, fmt.Sprintf("lembar %q baris %d sama persis dengan baris %d; dihitung sekali", recs[i].Sheet, recs[i].Row, first.Row))
+				sum.Warnings = append(sum.Warnings, fmt.Sprintf("%sbaris %d sama persis dengan baris %d; dihitung sekali", sheetPrefix(recs[i].Sheet), recs[i].Row, first.Row))
 			}
 			continue
 		}
@@ -226,6 +228,14 @@ func markDuplicates(recs []*Record, status []string, kind Kind, rc *rowContext, 
 				fmt.Sprintf("duplikat bertentangan: NIK %s tahun buku %d muncul di baris %s dengan nilai berbeda", k.nik, k.tahun, strings.Join(rows, ", ")))
 		}
 	}
+}
+
+// sheetPrefix is `lembar "X", ` for spreadsheets and nothing for CSV (no sheets).
+func sheetPrefix(sheet string) string {
+	if sheet == "" {
+		return ""
+	}
+	return fmt.Sprintf("lembar %q, ", sheet)
 }
 
 func sameValues(a, b *Record) bool {

@@ -63,8 +63,8 @@ func checkTotals(inputs []Input, recs []*Record, status []string, rc *rowContext
 			diffs = append(diffs, d)
 		}
 		if len(diffs) > 0 {
-			sum.Warnings = append(sum.Warnings, fmt.Sprintf("lembar %q baris %d (baris jumlah) tidak sama dengan jumlah baris di atasnya — %s",
-				in.Sheet, in.Row, strings.Join(diffs, "; ")))
+			sum.Warnings = append(sum.Warnings, fmt.Sprintf("%sbaris %d (baris jumlah) tidak sama dengan jumlah baris di atasnya — %s",
+				sheetPrefix(in.Sheet), in.Row, strings.Join(diffs, "; ")))
 		}
 	}
 }
