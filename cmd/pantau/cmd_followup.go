@@ -76,7 +76,17 @@ func newFollowupCmd() *cobra.Command {
 				}
 				return enc.Encode(cases)
 			}
+			// On a terminal a list of thousands of cases helps nobody: without --limit, show the first
+			// defaultCaseRows (the most urgent first, as List orders them) and say how many there are.
+			total := len(cases)
+			if !cmd.Flags().Changed("limit") && total > defaultCaseRows {
+				cases = cases[:defaultCaseRows]
+			}
 			writeCases(cmd.OutOrStdout(), cases)
+			if len(cases) < total {
+				fmt.Fprintf(cmd.OutOrStdout(), say("\nmenampilkan %d dari %d kasus; pakai --limit 0 untuk semua, atau saring dengan --alasan/--wilayah/--petugas\n",
+					"\nshowing %d of %d cases; use --limit 0 for all, or filter with --alasan/--wilayah/--petugas\n"), len(cases), total)
+			}
 			return nil
 		},
 	}
@@ -85,7 +95,7 @@ func newFollowupCmd() *cobra.Command {
 	list.Flags().StringVar(&f.Petugas, "petugas", "", "saring per petugas")
 	list.Flags().StringVar(&f.NIK, "nik", "", "saring per NIK koperasi")
 	list.Flags().StringVar(&f.KodeWilayah, "wilayah", "", "saring per kode wilayah Kemendagri (termasuk wilayah di bawahnya)")
-	list.Flags().IntVar(&f.Limit, "limit", 0, "paling banyak sekian kasus (0 = semua)")
+	list.Flags().IntVar(&f.Limit, "limit", 0, fmt.Sprintf("paling banyak sekian kasus (0 = semua; tanpa opsi ini tabel menampilkan %d)", defaultCaseRows))
 	list.Flags().BoolVar(&asJSON, "json", false, "keluaran JSON")
 
 	show := &cobra.Command{
@@ -284,7 +294,7 @@ func newFollowupCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			n, err := tindaklanjut.ExportXLSX(cmd.Context(), ws.WH, fh, pipeline.AsOf(), ws.Config.TindakLanjut.KodeSurat)
+			n, err := tindaklanjut.ExportXLSX(cmd.Context(), ws.WH, fh, pipeline.AsOf(ws.Config.Location()), ws.Config.TindakLanjut.KodeSurat)
 			if cerr := fh.Close(); err == nil {
 				err = cerr
 			}
@@ -365,3 +375,6 @@ func writeCase(w io.Writer, c tindaklanjut.Case, trail []tindaklanjut.AuditEntry
 	}
 	tw.Flush()
 }
+
+// defaultCaseRows is how many cases `followup list` prints on a table when --limit is not given.
+const defaultCaseRows = 50

@@ -40,7 +40,7 @@ func newScoreCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			asOf := pipeline.AsOf()
+			asOf := pipeline.AsOf(ws.Config.Location())
 			if perTanggal != "" {
 				t, err := time.Parse("2006-01-02", perTanggal)
 				if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/spf13/cobra"
@@ -124,7 +125,7 @@ func newSourcesSimCmd() *cobra.Command {
 		Short: "Jalankan aplikasi koperasi simulasi (data demo) untuk mencoba `pantau pull`",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := demo.Generate(demo.Options{Seed: seed, Koperasi: n, Provinsi: prov, AsOf: pipeline.AsOf()})
+			d, err := demo.Generate(demo.Options{Seed: seed, Koperasi: n, Provinsi: prov, AsOf: pipeline.AsOf(defaultZone())})
 			if err != nil {
 				return err
 			}
@@ -160,4 +161,11 @@ func labelOf(peta map[string]string, field string) string {
 func quoteJSON(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// defaultZone is the office time zone of a fresh pantau.toml, for commands that run without a
+// workspace.
+func defaultZone() *time.Location {
+	c := config.Default()
+	return c.Location()
 }

@@ -77,6 +77,9 @@ func newRoot() *cobra.Command {
 	for _, add := range commands {
 		root.AddCommand(add())
 	}
+	if langFromArgs(os.Args[1:]) != "en" {
+		localiseHelp(root)
+	}
 	return root
 }
 
@@ -98,7 +101,11 @@ func main() {
 	if err == nil {
 		return
 	}
-	fmt.Fprintln(os.Stderr, "pantau:", err)
+	msg := err.Error()
+	if g.lang != "en" {
+		msg = translateCobraError(msg)
+	}
+	fmt.Fprintln(os.Stderr, "pantau:", msg)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		os.Exit(exitUsage)
@@ -122,4 +129,18 @@ func notYet(name, issue string) func(cmd *cobra.Command, args []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf(say("`pantau %s` belum tersedia di versi ini (dibangun di %s)", "`pantau %s` is not available in this version yet (built in %s)"), name, issue)
 	}
+}
+
+// langFromArgs reads --lang before cobra parses the flags, because the help template must be chosen
+// when the command tree is built.
+func langFromArgs(args []string) string {
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			return v
+		}
+		if a == "--lang" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return "id"
 }

@@ -24,7 +24,7 @@ type Result struct {
 // inbox → (pull, when available) → transform → score → publish.
 func Run(ctx context.Context, ws *workspace.Workspace, o Options, out io.Writer) (*Result, error) {
 	if o.AsOf.IsZero() {
-		o.AsOf = pipeline.AsOf()
+		o.AsOf = pipeline.AsOf(ws.Config.Location())
 	}
 	start := time.Now()
 	d, err := Generate(o)

@@ -45,7 +45,7 @@ func init() {
 		return n, err
 	})
 	Register(Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		res, err := scoring.Run(ctx, ws, AsOf())
+		res, err := scoring.Run(ctx, ws, AsOf(ws.Config.Location()))
 		var n int64
 		for _, r := range res {
 			n += r.Rows
@@ -54,15 +54,21 @@ func init() {
 	})
 }
 
-// AsOf is the date statuses are computed for: today, or PANTAU_AS_OF (YYYY-MM-DD) so a demo or a test
-// can be reproduced on any day.
-func AsOf() time.Time {
+// AsOf is the date statuses are computed for: today in the office's time zone (at 03:00 WIB it is
+// already tomorrow in Jakarta, though still yesterday in UTC), or PANTAU_AS_OF (YYYY-MM-DD) so a demo
+// or a test can be reproduced on any day. The result is that calendar date at midnight UTC, so code
+// that stores it as a DATE gets the office's date whatever the machine's zone.
+func AsOf(loc *time.Location) time.Time {
 	if v := os.Getenv("PANTAU_AS_OF"); v != "" {
 		if t, err := time.Parse("2006-01-02", v); err == nil {
 			return t
 		}
 	}
-	return time.Now().UTC()
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := time.Now().In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // InboxOptions tune an inbox scan.
