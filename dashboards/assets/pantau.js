@@ -342,6 +342,8 @@
     var chart = null;
     function buka() {
       var kode = decodeURIComponent(location.hash.replace(/^#/, ''));
+      var semua = Object.keys(D.wilayah);
+      if (!kode && semua.length === 1) kode = semua[0]; // a kab/kota office: open its kecamatan at once
       var w = D.wilayah[kode];
       if (!w) { box.hidden = true; return; }
       box.hidden = false;
