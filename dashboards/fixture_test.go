@@ -223,6 +223,13 @@ func fixtures(ctx context.Context, tx *sql.Tx) error {
 			FROM mart.koperasi WHERE status_aktif = 'tidak_aktif' OR peringatan LIKE '%rat_terlambat%'`, petugasName); err != nil {
 			return fmt.Errorf("fixture mart.tindak_lanjut: %w", err)
 		}
+	} else if real, _, err := tableState(ctx, tx, "ops", "tindak_lanjut"); err != nil {
+		return err
+	} else if real {
+		// Real cases raised by scoring/tindaklanjut: plant the staff name on a third of them.
+		if _, err := tx.ExecContext(ctx, `UPDATE ops.tindak_lanjut SET petugas = ? WHERE id % 3 = 0`, petugasName); err != nil {
+			return fmt.Errorf("fixture ops.tindak_lanjut: %w", err)
+		}
 	}
 	if ok, empty, err := tableState(ctx, tx, "ops", "check_results"); err != nil {
 		return err

@@ -297,6 +297,16 @@ func runGateStep(ctx context.Context, ws *workspace.Workspace) Result {
 	for _, c := range r.Gate.Checks {
 		r.Rows += c.Failing
 	}
+	// The server has no terminal: what the staff must act on goes to the log too (and stays queryable
+	// in ops.load_reviews and ops.check_blocks).
+	for _, h := range r.Gate.Held {
+		ws.Log.Warn("load held for review", "submission_id", h.SubmissionID, "file", h.Filename, "rows", h.Rows, "previous_rows", h.PreviousRows, "pesan", h.Message)
+	}
+	for _, b := range r.Gate.Blocked {
+		if !b.Accepted {
+			ws.Log.Warn("load blocked by a data-quality check", "submission_id", b.SubmissionID, "file", b.Filename, "check", b.Check, "failing", b.Failing, "pesan", b.Message)
+		}
+	}
 	return r
 }
 

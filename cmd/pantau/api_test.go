@@ -99,7 +99,7 @@ func TestPullCommands(t *testing.T) {
 	}
 	srv.Heal()
 	out = mustPantau(t, "-C", dir, "pull", "app")
-	if !strings.Contains(out, "Sumber app: 1 halaman, 2 baris dibaca, 2 diterima, 0 karantina, 0 duplikat — selesai, melanjutkan penarikan sebelumnya") {
+	if !strings.Contains(out, "Sumber app: 2 halaman, 2 baris dibaca, 2 diterima, 0 karantina, 0 duplikat — selesai, melanjutkan penarikan sebelumnya") {
 		t.Fatalf("resume:\n%s", out)
 	}
 	got := sqlRows(t, dir, "select nik, (total_aset)::BIGINT, jumlah_anggota from raw.laporan order by nik")
@@ -187,7 +187,7 @@ func TestPullJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if len(res) != 1 || !res[0].Complete || res[0].Accepted != 4 || len(res[0].Pages) != 2 || res[0].Pages[1].Records != 1 {
+	if len(res) != 1 || !res[0].Complete || res[0].Accepted != 4 || len(res[0].Pages) != 3 || res[0].Pages[1].Records != 1 || res[0].Pages[2].Records != 0 {
 		t.Fatalf("%s", out)
 	}
 	// --reset forgets the position: the same pages again are recognised byte for byte.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,6 +37,11 @@ func init() {
 
 func runServe(cmd *cobra.Command, addr string) (err error) {
 	ctx := cmd.Context()
+	// A server logs its requests and jobs: info level unless --log-level says otherwise.
+	if f := cmd.Flag("log-level"); f != nil && !f.Changed {
+		g.log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		slog.SetDefault(g.log)
+	}
 	ws, err := openWS(ctx, false)
 	if err != nil {
 		return err

@@ -418,9 +418,18 @@ func TestServeUploadsDuringNightlyAndRefusals(t *testing.T) {
 		t.Fatalf("push without token: %v %v", resp.StatusCode, err)
 	}
 
-	// File A loads at once (no job running).
-	if code, body := cl.uploadAndConfirm("a.csv", uploadA); code != 200 || !strings.Contains(body, "3</b> baris diterima") {
+	// File A loads at once (no job running). Confirming the same staged upload again (a double click)
+	// is refused: nothing is loaded twice.
+	code, body := cl.upload("a.csv", []byte(uploadA), true)
+	tok := tokenFieldRe.FindStringSubmatch(body)
+	if code != 200 || tok == nil {
+		t.Fatalf("dry run of A: %d", code)
+	}
+	if code, body := cl.post("/unggah/konfirmasi", url.Values{"csrf": {cl.csrf}, "token": {tok[1]}}); code != 200 || !strings.Contains(body, "3</b> baris diterima") {
 		t.Fatalf("upload A: %d %s", code, body)
+	}
+	if code, body := cl.post("/unggah/konfirmasi", url.Values{"csrf": {cl.csrf}, "token": {tok[1]}}); code == 200 || !strings.Contains(body, "tidak ditemukan") {
+		t.Fatalf("second confirmation of A: %d %s", code, body)
 	}
 	// Start the nightly job; it stops inside transform, holding the writer lock.
 	if code, _ := cl.post("/tugas/nightly/jalankan", url.Values{"csrf": {cl.csrf}}); code != 200 {

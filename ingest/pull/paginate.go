@@ -66,13 +66,15 @@ var linkNextRe = regexp.MustCompile(`<([^>]*)>\s*;[^,]*\brel="?next"?`)
 // page, n the records on it, reqURL the page's URL (a relative next link resolves against it).
 func next(src *config.Sumber, pos Position, body any, n int, link, reqURL string) (Position, bool, error) {
 	switch src.Paginasi {
+	// page and offset end at an empty page, not a short one: many APIs cap the page size below what
+	// was asked (GitHub at 100), and a short page taken for the last would silently drop the rest.
 	case "page":
-		if n < src.UkuranHalaman || n == 0 {
+		if n == 0 {
 			return Position{}, false, nil
 		}
 		return Position{Page: pos.Page + 1}, true, nil
 	case "offset":
-		if n < src.UkuranHalaman || n == 0 {
+		if n == 0 {
 			return Position{}, false, nil
 		}
 		return Position{Offset: pos.Offset + n}, true, nil

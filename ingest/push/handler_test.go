@@ -229,6 +229,9 @@ func TestPushAccepted(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM raw.api_pages`); n != 1 {
 		t.Fatalf("%d request bodies kept, want 1", n)
 	}
+	if n := e.count(t, `SELECT count(*) FROM ops.api_tokens WHERE last_used_at IS NOT NULL`); n != 1 {
+		t.Fatalf("last_used_at not recorded")
+	}
 	// One report as a bare object works too.
 	ex = e.do(t, "POST", PathLaporan, auth(tok), []byte(`{"nik": "3276010000000004", "nama_koperasi": "Koperasi Empat", "tahun_buku": 2024}`))
 	if ex.status != 200 || ex.requestErr != nil {

@@ -105,6 +105,14 @@ func TestFollowUpPages(t *testing.T) {
 		t.Fatalf("staff on the follow-up list: %d", code)
 	}
 	budi := loginAs(t, ts.URL, "budi", "rahasia-budi")
+	// Open a case by hand from the list page's form; the page of the new case follows.
+	if code, body := budi.do("POST", "/tindak-lanjut", url.Values{"csrf": {budi.csrf}, "nik": {"3276010000000301"}, "alasan": {"rat_terlambat"},
+		"prioritas": {"tinggi"}, "jatuh_tempo": {"2026-12-31"}, "catatan": {"RAT 2025 belum dilaksanakan"}}); code != 200 || !strings.Contains(body, "RAT 2025 belum dilaksanakan") || !strings.Contains(body, "31 Des 2026") {
+		t.Fatalf("new case: %d %s", code, body)
+	}
+	if code, body := budi.do("POST", "/tindak-lanjut", url.Values{"csrf": {budi.csrf}, "nik": {"9999999999999999"}, "alasan": {"lainnya"}}); code != http.StatusBadRequest {
+		t.Fatalf("case for an unknown cooperative: %d %s", code, body)
+	}
 	if _, body := budi.do("GET", "/tindak-lanjut?status=baru", nil); !strings.Contains(body, "KSP Harapan") {
 		t.Fatalf("list lacks the case: %s", body)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"sort"
 
 	"github.com/pantau-koperasi/pantau/internal/warehouse"
 	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
@@ -56,4 +57,18 @@ func (a tlAdapter) AddNote(ctx context.Context, actor string, id int64, text str
 
 func (a tlAdapter) SetStatus(ctx context.Context, actor string, id int64, status string) error {
 	return tindaklanjut.SetStatus(ctx, a.wh, actor, id, status)
+}
+
+func (a tlAdapter) New(ctx context.Context, actor string, c NewCase) (int64, error) {
+	return tindaklanjut.New(ctx, a.wh, actor, tindaklanjut.NewCase{NIK: c.NIK, Alasan: c.Alasan, Prioritas: c.Prioritas,
+		Petugas: c.Petugas, JatuhTempo: c.JatuhTempo, Catatan: c.Catatan})
+}
+
+func (a tlAdapter) Reasons() []Reason {
+	var out []Reason
+	for code, label := range tindaklanjut.AlasanLabel {
+		out = append(out, Reason{code, label})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
+	return out
 }

@@ -182,6 +182,14 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess users.Sess
 		s.fail(w, r, http.StatusNotFound, "Konfirmasi gagal", "unggahan ini tidak ditemukan: mungkin sudah dikonfirmasi, kedaluwarsa (24 jam), atau milik pengguna lain")
 		return
 	}
+	// Claim the staged upload: the rename succeeds for one request only, so a double click or two
+	// tabs cannot load (or queue) the same staged file twice or pull it from under each other.
+	claimed := dir + ".dipakai"
+	if err := os.Rename(dir, claimed); err != nil {
+		s.fail(w, r, http.StatusConflict, "Konfirmasi gagal", "unggahan ini sudah dikonfirmasi (atau sedang dikonfirmasi di jendela lain)")
+		return
+	}
+	dir = claimed
 	path := filepath.Join(dir, meta.Filename)
 	release, ok := s.opt.Runner.TryLockWriter()
 	if !ok {
@@ -203,9 +211,18 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess users.Sess
 	}
 	sum, err := ingest.IngestFile(r.Context(), s.ws, path, ingest.Options{Source: "upload", ReceivedBy: sess.Username, Filename: meta.Filename})
 	release()
-	if err != nil && (sum == nil || sum.Status != "ditolak") {
+	if err != nil {
 		s.log.Error("upload ingest", "file", meta.Filename, "err", err)
-		s.fail(w, r, http.StatusInternalServerError, "Gagal memuat", "berkas gagal dimuat: "+err.Error())
+		if sum == nil || sum.Status != "ditolak" {
+			// Not the file's fault (the warehouse, a cancelled request): put the claim back so the
+			// user can confirm again.
+			os.Rename(dir, strings.TrimSuffix(dir, ".dipakai"))
+			s.fail(w, r, http.StatusInternalServerError, "Gagal memuat", "berkas gagal dimuat; coba konfirmasi lagi: "+err.Error())
+			return
+		}
+		os.RemoveAll(dir)
+		s.metrics.uploads.WithLabelValues(sum.Status).Inc()
+		s.fail(w, r, http.StatusUnprocessableEntity, "Berkas ditolak", "berkas tidak dapat dibaca: "+sum.Message)
 		return
 	}
 	os.RemoveAll(dir)
