@@ -5,7 +5,7 @@ BIN   := bin/pantau
 ECHARTS := dashboards/assets/vendor/echarts.min.js
 FONTS   := dashboards/assets/vendor/fonts/inter-latin-400-normal.woff2
 
-.PHONY: all build assets demo test bench browser-deps clean fmt docs
+.PHONY: all build assets demo test bench bench-deps browser-deps clean fmt docs
 
 all: build
 
@@ -54,8 +54,20 @@ test: assets browser-deps
 	  echo "tests: $$passed passed, $$failed failed, $$skipped skipped"; \
 	  exit $$status
 
-bench: build
+# Every package's benchmarks. The ingest comparison (200,000 rows × 13 columns, XLSX and CSV, against
+# pandas and excelize; ingest/bench_compare_test.go) generates its files once into
+# ingest/testdata/bench (git-ignored) and prints its table again at the end.
+bench: build bench-deps
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	@echo; cat ingest/testdata/bench/ingest-bench.txt
+
+# The peer of the ingest benchmark: Debian's pandas and openpyxl for /usr/bin/python3 (not a pyenv
+# python on PATH), installed when missing.
+bench-deps:
+	@/usr/bin/python3 -c 'import pandas, openpyxl' >/dev/null 2>&1 || { \
+	  echo "installing python3-pandas python3-openpyxl (Debian packages) for the ingest benchmark"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pandas python3-openpyxl >/dev/null) \
+	  || echo "warning: could not install pandas; the ingest benchmark will show it as missing"; }
 
 docs:
 	./$(BIN) config docs > docs/configuration.md

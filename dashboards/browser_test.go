@@ -1,7 +1,9 @@
 package dashboards_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -19,6 +21,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/pantau-koperasi/pantau/dashboards"
+	"github.com/xuri/excelize/v2"
 )
 
 // The browser test: headless Chromium opens every page of the demo's build from file:// with every
@@ -36,14 +41,14 @@ func chromiumPath() string {
 }
 
 type browser struct {
-	t        *testing.T
+	t        testing.TB
 	ctx      context.Context
 	mu       sync.Mutex
 	problems []string
 	blocked  []string
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	path := chromiumPath()
 	if path == "" {
 		if testing.Short() {
@@ -326,6 +331,32 @@ func TestBrowserDemoPages(t *testing.T) {
 	if h1 != evilName || bold != 0 {
 		t.Errorf("profile title %q (bold Maju elements %d), want the name as text", h1, bold)
 	}
+	// The profile's tables download as XLSX made in the page: a real workbook, numbers as numbers,
+	// text as text (a value that looks like a formula stays text).
+	var b64 string
+	b.eval(`(() => { const b = Pantau.xlsxBytes([{Label: 'Tahun buku'}, {Label: 'Nama'}, {Label: 'Modal (Rp)'}],
+		[[2025, '<b>x</b> & "y" 🌾', 1234567.5], [2024, '=1+1', null]]); let s = ''; for (const x of b) s += String.fromCharCode(x); return btoa(s); })()`, &b64)
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xf, err := excelize.OpenReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("the page's XLSX does not open: %v", err)
+	}
+	xrows, _ := xf.GetRows("Data")
+	wantRows := [][]string{{"Tahun buku", "Nama", "Modal (Rp)"}, {"2025", `<b>x</b> & "y" 🌾`, "1234567.5"}, {"2024", "=1+1"}}
+	if fmt.Sprint(xrows) != fmt.Sprint(wantRows) {
+		t.Errorf("page XLSX rows %q, want %q", xrows, wantRows)
+	}
+	if f, _ := xf.GetCellFormula("Data", "B3"); f != "" {
+		t.Errorf("a text cell became the formula %q", f)
+	}
+	if typ, _ := xf.GetCellType("Data", "C2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("C2 type %v, want a number", typ)
+	}
+	xf.Close()
+
 	// An unknown NIK says so.
 	b.open(dir, "koperasi.html", "#0000000000000000", "09-koperasi-tidak-ada")
 	var msg string
@@ -355,5 +386,49 @@ func TestBrowserDemoPages(t *testing.T) {
 	b.eval(`[...document.querySelectorAll('h2')].filter(h => h.textContent.includes('tindak lanjut')).length`, &cases)
 	if cases != 0 {
 		t.Error("public profile shows follow-up cases")
+	}
+}
+
+// BenchmarkDirectoryBrowser measures how the directory of the national register (130,000
+// cooperatives) behaves in headless Chromium: opening it (one region), loading every region, and
+// a search over all of them.
+func BenchmarkDirectoryBrowser(b *testing.B) {
+	ws := synthWarehouse(b, 130000, "")
+	dir := filepath.Join(b.TempDir(), "site")
+	if _, err := dashboards.PublishResult(context.Background(), ws, dashboards.Options{Dir: dir}); err != nil {
+		b.Fatal(err)
+	}
+	br := newBrowser(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		br.open(dir, "direktori.html", "", "bench-direktori")
+		first := time.Since(start)
+		var ms struct{ Semua, Cari float64 }
+		if _, err := chromedp.Run(br.ctx, chromedp.Evaluate[bool](`(() => {
+			window.__t0 = performance.now();
+			const s = document.getElementById('dir-wilayah'); s.value = ''; s.dispatchEvent(new Event('change'));
+			const b = document.querySelector('#dir-info button'); if (b) b.click(); return true; })()`)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := chromedp.Run(br.ctx, chromedp.Poll[bool](`document.getElementById('dir-info').textContent.startsWith('130.000 koperasi')`, chromedp.WithPollingTimeout(2*time.Minute))); err != nil {
+			b.Fatal(err)
+		}
+		br.eval(`({Semua: performance.now() - window.__t0, Cari: 0})`, &ms)
+		// A search over all 130,000 (filter and render of the first page), timed in the page: the
+		// status filter's change handler runs the same filter synchronously.
+		var filter float64
+		br.eval(`(() => { document.getElementById('dir-cari').value = 'sejahtera makmur 12'; const t = performance.now();
+			document.getElementById('dir-status').dispatchEvent(new Event('change')); return performance.now() - t; })()`, &filter)
+		var info string
+		br.eval(`document.getElementById('dir-info').textContent`, &info)
+		if strings.HasPrefix(info, "130.000") {
+			b.Fatalf("the search did not filter: %q", info)
+		}
+		b.ReportMetric(first.Seconds(), "s-open")
+		b.ReportMetric(ms.Semua/1000, "s-load-all")
+		b.ReportMetric(filter, "ms-filter")
+		b.Logf("directory of 130000: open %.1f s (one region), load all regions %.1f s, filter+render over all %.0f ms",
+			first.Seconds(), ms.Semua/1000, filter)
 	}
 }

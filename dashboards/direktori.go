@@ -8,8 +8,11 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // The directory scales to the national register (~130,000 cooperatives) by splitting its data per
@@ -31,13 +34,53 @@ var dirKolom = []Kolom{{Label: "NIK", Tipe: "teks"}, {Label: "Nama koperasi", Ti
 	{Label: "Status", Tipe: "teks"}, {Label: "Peringatan", Tipe: "teks"}, {Label: "Kategori kesehatan", Tipe: "teks"}, {Label: "Grade", Tipe: "teks"},
 	{Label: "Nomor badan hukum", Tipe: "teks"}}
 
-type kopDetail struct {
-	Profil    map[string]any `json:"p"`
-	Tahun     [][]any        `json:"t"`           // tahun, anggota, modal_sendiri, modal_luar, total_aset, volume_usaha, shu, tanggal_rat
-	Kesehatan [][]any        `json:"k,omitempty"` // tahun, rubrik, skor, kategori, grade, cakupan, perubahan
-	Indikator [][]any        `json:"i,omitempty"` // aspek, nama_indikator, nilai, band, skor, bobot, dinilai, input_hilang
-	Kasus     [][]any        `json:"c,omitempty"` // id, alasan, status, prioritas, petugas, dibuat, jatuh tempo
+// kopFile is data/kop/<kab>.js. At national scale these files are most of the site, so they are
+// compact: the profile is an array in the order of profilKolom (pantau.js zips it back), and the
+// strings that repeat on every row (rubric names, indicator names, health categories) are indexes
+// into per-file dictionaries or into urutKategori.
+type kopFile struct {
+	Kab       string                `json:"kab"`
+	Prov      string                `json:"prov"`
+	Rubrik    []string              `json:"r"` // rubric names
+	Indikator [][2]string           `json:"d"` // [aspek, nama_indikator]
+	Koperasi  map[string]*kopDetail `json:"k"`
+
+	rubrik, indikator map[string]int
 }
+
+// profilKolom names the profile array's cells (pantau.js has the same list). The public build stops
+// before alamat: the last three are never written there.
+var profilKolom = []string{"nik", "nama", "jenis", "kelompok", "kecamatan", "desa", "status", "peringatan", "kategori", "grade",
+	"nbh", "bentuk", "sektor", "tbh", "bubar", "alasan", "per", "ratTahun", "ratTanggal", "alamat", "ketua", "telepon"}
+
+type kopDetail struct {
+	Profil    []any   `json:"p"`
+	Tahun     [][]any `json:"t"`           // tahun, anggota, modal_sendiri, modal_luar, total_aset, volume_usaha, shu, tanggal_rat
+	Kesehatan [][]any `json:"k,omitempty"` // tahun, rubrik (index), skor, kategori (index into urutKategori, or text), grade, cakupan, perubahan
+	Indikator [][]any `json:"i,omitempty"` // indikator (index: aspek, nama), nilai, band, skor, bobot, dinilai, input_hilang
+	Kasus     [][]any `json:"c,omitempty"` // id, alasan, status, prioritas, petugas, dibuat, jatuh tempo
+}
+
+func (f *kopFile) intern(m *map[string]int, key string, add func()) int {
+	if *m == nil {
+		*m = map[string]int{}
+	}
+	i, ok := (*m)[key]
+	if !ok {
+		i = len(*m)
+		(*m)[key] = i
+		add()
+	}
+	return i
+}
+
+var kategoriIdx = func() map[string]int {
+	m := map[string]int{}
+	for i, k := range urutKategori {
+		m[k] = i
+	}
+	return m
+}()
 
 // cursor reads a query sorted by kab/kota and hands out the rows of one kab/kota at a time.
 type cursor struct {
@@ -156,7 +199,7 @@ func (b *builder) direktori() (int64, int, error) {
 			g = "h.grade"
 		}
 		kes, err = b.openCursor(`SELECT ` + kabKey + ` AS kab, h.nik, h.tahun_buku, h.rubrik, round(h.skor, 2)::DOUBLE, coalesce(h.kategori, 'Tidak Dapat Dinilai'), ` + g + `,
-				round(h.cakupan, 3)::DOUBLE, ` + perub + `
+				round(100 * h.cakupan, 1)::DOUBLE, ` + perub + `
 			FROM mart.kesehatan h JOIN mart.koperasi k USING (nik) ORDER BY kab, h.nik, h.tahun_buku, h.rubrik`)
 		if err != nil {
 			return 0, 0, fmt.Errorf("kesehatan koperasi: %w", err)
@@ -211,6 +254,9 @@ func (b *builder) direktori() (int64, int, error) {
 	defer allCSV.Close()
 	allW := bufio.NewWriter(allCSV)
 	first := true
+	var work errgroup.Group
+	work.SetLimit(max(2, runtime.NumCPU()))
+	defer work.Wait()
 	for list.next != nil {
 		kab := asStr(list.next[0])
 		rows := list.take(kab)
@@ -219,6 +265,7 @@ func (b *builder) direktori() (int64, int, error) {
 		}
 		reg := region{Kode: kab, Nama: asStr(rows[0][11]), N: len(rows)}
 		byNik := map[string]*kopDetail{}
+		kf := &kopFile{Kab: reg.Nama, Prov: asStr(rows[0][20]), Rubrik: []string{}, Indikator: [][2]string{}, Koperasi: byNik}
 		dirRows := make([][]any, len(rows))
 		for i, r := range rows {
 			nik := asStr(r[0])
@@ -226,11 +273,10 @@ func (b *builder) direktori() (int64, int, error) {
 			if asStr(r[6]) == "aktif" {
 				reg.Aktif++
 			}
-			prof := map[string]any{"nik": r[0], "nama": r[1], "jenis": lblJenis(asStr(r[2])), "kelompok": r[3], "kecamatan": r[4], "desa": r[5],
-				"status": asStr(r[6]), "peringatan": r[7], "kategori": r[8], "grade": r[9], "nbh": r[10], "kab": r[11], "bentuk": r[12],
-				"sektor": r[13], "tbh": r[14], "bubar": r[15], "alasan": r[16], "per": r[17], "ratTahun": r[18], "ratTanggal": r[19], "prov": r[20]}
+			prof := []any{r[0], r[1], lblJenis(asStr(r[2])), r[3], r[4], r[5], asStr(r[6]), r[7], r[8], r[9],
+				r[10], r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19]}
 			if !pub {
-				prof["alamat"], prof["ketua"], prof["telepon"] = r[21], r[22], r[23]
+				prof = append(prof, r[21], r[22], r[23])
 			}
 			byNik[nik] = &kopDetail{Profil: prof}
 			sh := shard(nik)
@@ -258,10 +304,20 @@ func (b *builder) direktori() (int64, int, error) {
 				}
 				switch c {
 				case kes:
+					r[2] = kf.intern(&kf.rubrik, asStr(r[2]), func() { kf.Rubrik = append(kf.Rubrik, asStr(r[2])) })
+					if i, ok := kategoriIdx[asStr(r[4])]; ok {
+						r[4] = i
+					}
 					d.Kesehatan = append(d.Kesehatan, r[1:])
 				case ind:
-					d.Indikator = append(d.Indikator, r[1:])
+					key := asStr(r[1]) + "\x00" + asStr(r[2])
+					i := kf.intern(&kf.indikator, key, func() { kf.Indikator = append(kf.Indikator, [2]string{asStr(r[1]), asStr(r[2])}) })
+					d.Indikator = append(d.Indikator, append([]any{i}, r[3:]...))
 				case kas:
+					r[2] = lblKasus(asStr(r[2]))
+					if l, ok := labelStatusKasus[asStr(r[3])]; ok {
+						r[3] = l
+					}
 					d.Kasus = append(d.Kasus, r[1:])
 				}
 			}
@@ -269,15 +325,16 @@ func (b *builder) direktori() (int64, int, error) {
 				return 0, 0, c.err
 			}
 		}
-		if err := writeScript(filepath.Join(dir, "data", "dir", kab+".js"), "dir", kab, dirRows); err != nil {
-			return 0, 0, err
-		}
-		if err := writeScript(filepath.Join(dir, "data", "kop", kab+".js"), "kop", kab, byNik); err != nil {
-			return 0, 0, err
-		}
-		if err := writeTable(filepath.Join(dir, "unduh", "direktori"), kab, "Koperasi di "+reg.Nama, Tabel{Kolom: dirKolom, Baris: dirRows}); err != nil {
-			return 0, 0, err
-		}
+		// Marshalling and writing the files of a region runs beside the reading of the next one.
+		work.Go(func() error {
+			if err := writeScript(filepath.Join(dir, "data", "dir", kab+".js"), "dir", kab, dirRows); err != nil {
+				return err
+			}
+			if err := writeScript(filepath.Join(dir, "data", "kop", kab+".js"), "kop", kab, kf); err != nil {
+				return err
+			}
+			return writeTable(filepath.Join(dir, "unduh", "direktori"), kab, "Koperasi di "+reg.Nama, Tabel{Kolom: dirKolom, Baris: dirRows})
+		})
 		c := string(tableCSV(Tabel{Kolom: dirKolom, Baris: dirRows}))
 		if !first { // one header (and BOM) for the whole register
 			_, c, _ = strings.Cut(c, "\n")
@@ -292,6 +349,9 @@ func (b *builder) direktori() (int64, int, error) {
 	}
 	if list.err != nil {
 		return 0, 0, list.err
+	}
+	if err := work.Wait(); err != nil {
+		return 0, 0, err
 	}
 	if first {
 		allW.Write(tableCSV(Tabel{Kolom: dirKolom}))

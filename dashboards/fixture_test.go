@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -12,7 +11,9 @@ import (
 	"time"
 
 	"github.com/pantau-koperasi/pantau/internal/demo"
+	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
+	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )
 
 // The shared demo workspace: a small demo province run through the whole pipeline, plus the tables
@@ -71,10 +72,30 @@ func buildDemo(dir string, n int) error {
 	}
 	demoWS = ws
 	asOf := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	if _, err := demo.Run(ctx, ws, demo.Options{Seed: 11, Koperasi: n, AsOf: asOf}, io.Discard); err != nil {
-		return fmt.Errorf("demo: %w", err)
+	// The demo's files, ingested as the inbox job does (with a clock past the inbox's quiet period,
+	// since the files were written a moment ago), then transform and score.
+	d, err := demo.Generate(demo.Options{Seed: 11, Koperasi: n, AsOf: asOf})
+	if err != nil {
+		return err
 	}
-	return ws.WH.Write(ctx, func(tx *sql.Tx) error {
+	if _, err := d.WriteFiles(ws.Config.Abs(ws.Config.Paths.Inbox), 11); err != nil {
+		return err
+	}
+	err = pipeline.RunOne(ctx, ws, "demo", pipeline.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		sums, err := pipeline.IngestInboxWith(ctx, ws, pipeline.InboxOptions{Now: func() time.Time { return time.Now().Add(time.Hour) }})
+		var rows int64
+		for _, s := range sums {
+			rows += int64(s.Accepted)
+		}
+		return rows, err
+	})
+	if err != nil {
+		return fmt.Errorf("demo inbox: %w", err)
+	}
+	if err := pipeline.Run(ctx, ws, "demo", pipeline.Transform, pipeline.Score); err != nil {
+		return fmt.Errorf("demo pipeline: %w", err)
+	}
+	err = ws.WH.Write(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT nik FROM core.koperasi ORDER BY nik LIMIT 1`).Scan(&demoNIK); err != nil {
 			return err
 		}
@@ -87,6 +108,40 @@ func buildDemo(dir string, n int) error {
 		}
 		return fixtures(ctx, tx)
 	})
+	if err != nil {
+		return err
+	}
+	// Assign some cases to named staff through the follow-up API, as an official would.
+	rows, err := ws.WH.DB().QueryContext(ctx, `SELECT id FROM mart.tindak_lanjut WHERE status IN ('baru', 'diproses') ORDER BY id LIMIT 12`)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) == 0 {
+		return fmt.Errorf("the demo raised no follow-up case")
+	}
+	for i, id := range ids {
+		who := petugasName
+		if i%3 == 1 {
+			who = "Dewi Lestari"
+		}
+		if err := tindaklanjut.Assign(ctx, ws.WH, "kepala.bidang", id, who); err != nil {
+			// A fixture table made above (no follow-up stage in this workspace) is assigned directly.
+			if err := ws.WH.Write(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, `UPDATE mart.tindak_lanjut SET petugas = ? WHERE id = ?`, who, id)
+				return err
+			}); err != nil {
+				return fmt.Errorf("assign case %d: %w", id, err)
+			}
+		}
+	}
+	return nil
 }
 
 func tableState(ctx context.Context, tx *sql.Tx, schema, table string) (exists bool, empty bool, err error) {
@@ -167,6 +222,13 @@ func fixtures(ctx context.Context, tx *sql.Tx) error {
 				(TIMESTAMP '2026-11-22 08:00:00' - INTERVAL ((hash(nik) % 300)::INTEGER) DAY)::TIMESTAMPTZ, TIMESTAMP '2026-11-22 08:00:00'::TIMESTAMPTZ
 			FROM mart.koperasi WHERE status_aktif = 'tidak_aktif' OR peringatan LIKE '%rat_terlambat%'`, petugasName); err != nil {
 			return fmt.Errorf("fixture mart.tindak_lanjut: %w", err)
+		}
+	} else if real, _, err := tableState(ctx, tx, "ops", "tindak_lanjut"); err != nil {
+		return err
+	} else if real {
+		// Real cases raised by scoring/tindaklanjut: plant the staff name on a third of them.
+		if _, err := tx.ExecContext(ctx, `UPDATE ops.tindak_lanjut SET petugas = ? WHERE id % 3 = 0`, petugasName); err != nil {
+			return fmt.Errorf("fixture ops.tindak_lanjut: %w", err)
 		}
 	}
 	if ok, empty, err := tableState(ctx, tx, "ops", "check_results"); err != nil {

@@ -86,7 +86,7 @@ func (b *builder) kesehatan() (*Page, error) {
 
 	// by jenis
 	rows, err := b.src.rows(`SELECT coalesce(k.jenis, ''), coalesce(h.kategori, 'Tidak Dapat Dinilai'), count(*)
-		FROM (` + kesehatanTerkini + `) h JOIN mart.koperasi k USING (nik) GROUP BY 1, 2 ORDER BY count(*) OVER (PARTITION BY coalesce(k.jenis, '')) DESC, 1`)
+		FROM (` + kesehatanTerkini + `) h JOIN mart.koperasi k USING (nik) GROUP BY 1, 2 ORDER BY sum(count(*)) OVER (PARTITION BY coalesce(k.jenis, '')) DESC, 1`)
 	if err != nil {
 		return nil, fmt.Errorf("kesehatan per jenis: %w", err)
 	}
@@ -96,7 +96,7 @@ func (b *builder) kesehatan() (*Page, error) {
 
 	// by kab/kota
 	rows, err = b.src.rows(`SELECT coalesce(k.kabupaten_kota, '` + noRegion + `'), coalesce(h.kategori, 'Tidak Dapat Dinilai'), count(*)
-		FROM (` + kesehatanTerkini + `) h JOIN mart.koperasi k USING (nik) GROUP BY 1, 2 ORDER BY count(*) OVER (PARTITION BY coalesce(k.kabupaten_kota, '` + noRegion + `')) DESC, 1`)
+		FROM (` + kesehatanTerkini + `) h JOIN mart.koperasi k USING (nik) GROUP BY 1, 2 ORDER BY sum(count(*)) OVER (PARTITION BY coalesce(k.kabupaten_kota, '` + noRegion + `')) DESC, 1`)
 	if err != nil {
 		return nil, fmt.Errorf("kesehatan per wilayah: %w", err)
 	}

@@ -2,6 +2,8 @@ package dashboards
 
 import (
 	"fmt"
+
+	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )
 
 // Internal pages (left out of the public build): data quality and follow-up cases. They show counts
@@ -169,6 +171,14 @@ func pivot(rows [][]any, label func(string) string, b *builder) ([]string, []ser
 	return cats, ss, tbl
 }
 
+// lblKasus is the Indonesian label of a follow-up reason code (the follow-up package's list).
+func lblKasus(k string) string {
+	if l, ok := tindaklanjut.AlasanLabel[k]; ok {
+		return l
+	}
+	return k
+}
+
 var labelStatusKasus = map[string]string{"baru": "Baru", "diproses": "Diproses", "selesai": "Selesai", "dibatalkan": "Dibatalkan"}
 
 func (b *builder) tindakLanjut() (*Page, error) {
@@ -204,6 +214,9 @@ func (b *builder) tindakLanjut() (*Page, error) {
 		var cats []string
 		var v []float64
 		for _, r := range rows {
+			if id == "alasan" {
+				r[0] = lblKasus(asStr(r[0]))
+			}
 			cats = append(cats, asStr(r[0]))
 			v = append(v, asFloat(r[1]))
 		}
@@ -259,6 +272,12 @@ func (b *builder) tindakLanjut() (*Page, error) {
 		ORDER BY ` + due + ` NULLS LAST, t.dibuat_pada LIMIT 500`)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range list {
+		r[3] = lblKasus(asStr(r[3]))
+		if l, ok := labelStatusKasus[asStr(r[6])]; ok {
+			r[6] = l
+		}
 	}
 	pn = &Panel{ID: "daftar", Judul: "Kasus terbuka, jatuh tempo terdekat dulu", Lebar: true, BatasBaris: 100,
 		Tabel: Tabel{Kolom: []Kolom{{Label: "No. kasus", Tipe: "teks"}, {Label: "NIK", Tipe: "teks"}, {Label: "Koperasi", Tipe: "teks", Href: "koperasi.html#", HrefKol: 1},

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"html/template"
 	"path/filepath"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // wilayahKolom are the columns of a region table (kab/kota or kecamatan).
@@ -102,10 +105,15 @@ func (b *builder) wilayah() (*Page, error) {
 		}
 		k.Kec = append(k.Kec, r[1:])
 	}
+	var work errgroup.Group
+	work.SetLimit(max(2, runtime.NumCPU()))
 	for kode, k := range data {
-		if err := writeTable(filepath.Join(b.site.Dir, "unduh", "wilayah"), kode, "Kecamatan di "+k.Nama, Tabel{Kolom: wilayahKolom, Baris: k.Kec}); err != nil {
-			return nil, err
-		}
+		work.Go(func() error {
+			return writeTable(filepath.Join(b.site.Dir, "unduh", "wilayah"), kode, "Kecamatan di "+k.Nama, Tabel{Kolom: wilayahKolom, Baris: k.Kec})
+		})
+	}
+	if err := work.Wait(); err != nil {
+		return nil, err
 	}
 	p.Data = map[string]any{"wilayah": data, "kolom": wilayahKolom}
 	p.Body = template.HTML(`<section class="panel lebar" id="kecamatan" hidden>

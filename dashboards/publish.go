@@ -88,7 +88,7 @@ func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Res
 	}
 	st := &site{Dir: tmp, Public: o.Public, Kantor: cfg.Kantor.Nama, Judul: cfg.Publish.Judul,
 		Warna: cfg.Kantor.WarnaUtama, Palet: cfg.Kantor.WarnaGrafik, Catatan: cfg.Publish.Catatan}
-	b := &builder{src: s, site: st, cfg: cfg, log: ws.Log.Info}
+	b := &builder{src: s, site: st, cfg: cfg, log: ws.Log.Debug}
 	if err := copyAssets(tmp); err != nil {
 		return res, err
 	}
@@ -129,8 +129,10 @@ func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Res
 			return res, err
 		}
 		res.Pages++
+		b.log("halaman dasbor selesai", "halaman", p.File, "sejak_mulai", time.Since(start).Round(time.Millisecond))
 	}
 	n, files, err := b.direktori()
+	b.log("direktori selesai", "koperasi", n, "sejak_mulai", time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		return res, fmt.Errorf("direktori: %w", err)
 	}

@@ -393,3 +393,26 @@ func TestEmptyWorkspaceDegrades(t *testing.T) {
 		}
 	}
 }
+
+// With [publish] publik set, the scheduled publish stage writes the public build beside the
+// internal one.
+func TestScheduledPublishWritesPublicBuild(t *testing.T) {
+	ws := demoWorkspace(t)
+	cfg := *ws.Config
+	cfg.Paths.Public = filepath.Join(t.TempDir(), "internal")
+	cfg.Publish.Publik = filepath.Join(t.TempDir(), "publik")
+	w := *ws
+	w.Config = &cfg
+	if err := pipeline.Run(context.Background(), &w, "test", pipeline.Publish); err != nil {
+		t.Fatal(err)
+	}
+	for dir, wantFollowUp := range map[string]bool{cfg.Paths.Public: true, cfg.Publish.Publik: false} {
+		if _, err := os.Stat(filepath.Join(dir, "direktori.html")); err != nil {
+			t.Errorf("%s: %v", dir, err)
+		}
+		_, err := os.Stat(filepath.Join(dir, "tindak-lanjut.html"))
+		if (err == nil) != wantFollowUp {
+			t.Errorf("%s: tindak-lanjut.html present = %v, want %v", dir, err == nil, wantFollowUp)
+		}
+	}
+}

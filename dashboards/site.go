@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Page is one HTML page of the site. Pages carry pre-aggregated figures only: each chart's option
@@ -171,6 +172,14 @@ func (s *site) writePage(p *Page) error {
 func cellText(c any, tipe string) string {
 	if c == nil {
 		return "–"
+	}
+	if tipe == "teks" || tipe == "tanggal" {
+		if s, ok := c.(string); ok && tipe == "tanggal" {
+			if t, err := time.Parse("2006-01-02", s); err == nil {
+				return Tanggal(t)
+			}
+		}
+		return fmt.Sprint(c)
 	}
 	switch v := c.(type) {
 	case int64:

@@ -103,7 +103,7 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 	var cellsErr error
 	f.rows.load(all, func(b *array.RecordBuilder, i int) {
 		r := recs[i]
-		cells, err := json.Marshal(r.Cells)
+		cells, err := json.Marshal(r.cellMap())
 		if err != nil && cellsErr == nil {
 			cellsErr = err
 		}
@@ -122,12 +122,14 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 	if len(accepted) == 0 {
 		return nil
 	}
+	var dense []any
 	f.laporan.load(accepted, func(b *array.RecordBuilder, i int) {
 		r := recs[i]
+		dense = r.Values(dense)
 		b.Field(0).(*array.Int64Builder).Append(id)
 		b.Field(1).(*array.StringBuilder).Append(r.Sheet)
 		b.Field(2).(*array.Int32Builder).Append(int32(r.Row))
-		for j, v := range r.Values {
+		for j, v := range dense {
 			appendValue(b.Field(3+j), v, fieldKinds[j])
 		}
 	})

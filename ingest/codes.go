@@ -52,7 +52,7 @@ var codeWords = map[string]classified{
 
 // classify reads a jenis/kelompok/bentuk value as written.
 func classify(s string) (classified, bool) {
-	n := strings.Join(strings.Fields(strings.NewReplacer(".", " ", "/", " ", "-", " ", "(", " ", ")", " ", "&", " dan ").Replace(strings.ToLower(s))), " ")
+	n := strings.Join(strings.Fields(codeCleaner.Replace(strings.ToLower(s))), " ")
 	if c, ok := codeWords[n]; ok {
 		return c, true
 	}
@@ -71,3 +71,5 @@ func classify(s string) (classified, bool) {
 	}
 	return classified{}, false
 }
+
+var codeCleaner = strings.NewReplacer(".", " ", "/", " ", "-", " ", "(", " ", ")", " ", "&", " dan ")

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -124,7 +125,7 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 	hash, size, err := fileHash(path)
 	if err != nil {
 		sum.Status = StatusDitolak.String()
-		sum.Message = err.Error()
+		sum.Message = "berkas tidak dapat dibaca: " + err.Error()
 		return sum, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
 	}
 	sum.SHA256 = hash
@@ -140,7 +141,7 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 	b, err := readFile(path, name, ws, opt.Progress)
 	if err != nil {
 		sum.Status = StatusDitolak.String()
-		sum.Message = err.Error()
+		sum.Message = errDetail(err)
 		if !opt.DryRun {
 			id, rerr := recordRejected(ctx, ws, opt, name, hash, size, err.Error())
 			sum.SubmissionID = id
@@ -153,6 +154,22 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 	err = Process(ctx, ws, b, opt, sum)
 	sum.Duration = time.Since(start)
 	return sum, err
+}
+
+// MarshalJSON writes empty lists as [] rather than null, for --json consumers.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	type plain Summary
+	p := plain(s)
+	if p.Unrecognised == nil {
+		p.Unrecognised = []string{}
+	}
+	if p.Problems == nil {
+		p.Problems = []Problem{}
+	}
+	if p.Warnings == nil {
+		p.Warnings = []string{}
+	}
+	return json.Marshal(p)
 }
 
 // ReadFile reads a spreadsheet into a Batch (no database access except the region resolver scope).
@@ -237,23 +254,13 @@ func GridsToBatch(grids []Grid, name string, over map[string]string) (*Batch, er
 				hasYear = true
 			}
 		}
+		width := 0
 		for _, row := range g.Rows[lay.DataFrom:] {
-			in := Input{Sheet: g.Sheet, Row: row.Number, Text: map[string]string{}, Machine: map[string]bool{}, Cells: map[string]string{}}
-			for i, v := range row.Cells {
-				if strings.TrimSpace(v) == "" {
-					continue
-				}
-				label := fmt.Sprintf("kolom_%d", i+1)
-				if i < len(lay.Columns) && lay.Columns[i].Label != "" {
-					label = lay.Columns[i].Label
-				}
-				in.Cells[label] = v
-				if i < len(lay.Columns) && lay.Columns[i].Field != "" {
-					f := lay.Columns[i].Field
-					in.Text[f] = v
-					in.Machine[f] = i < len(row.Machine) && row.Machine[i]
-				}
-			}
+			width = max(width, len(row.Cells))
+		}
+		cols := newColMap(lay, width)
+		for _, row := range g.Rows[lay.DataFrom:] {
+			in := Input{Sheet: g.Sheet, Row: row.Number, cols: cols, cells: row.Cells, machine: row.Machine}
 			if isTotalsRow(row.Cells, lay) {
 				in.Totals = true
 			}

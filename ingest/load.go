@@ -27,10 +27,12 @@ const (
 	rowSkipped     = "skipped"
 )
 
-// findSubmission returns the id of an earlier submission with the same content hash, or 0.
+// findSubmission returns the id of an earlier submission with the same content hash, or 0. A file
+// that was rejected as a whole is read again (the reason is reported again, and a limit raised or
+// LibreOffice installed since may let it in).
 func findSubmission(ctx context.Context, ws *workspace.Workspace, hash string) (int64, error) {
 	var id int64
-	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status <> 'uji' ORDER BY id LIMIT 1`, hash).Scan(&id)
+	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status NOT IN ('uji', 'ditolak') ORDER BY id LIMIT 1`, hash).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -78,10 +80,14 @@ func validateBatch(ctx context.Context, ws *workspace.Workspace, b *Batch, sum *
 	rc := &rowContext{kind: b.Kind, date1904: b.Date1904, resolver: res, nikByBH: nikByBH, now: time.Now().UTC(), labels: b.Labels}
 	recs := make([]*Record, len(b.Inputs))
 	status := make([]string, len(b.Inputs))
-	for i, in := range b.Inputs {
-		if in.Totals || in.Text == nil {
+	for i := range b.Inputs {
+		in := &b.Inputs[i]
+		if in.Totals || !in.hasData() {
 			status[i] = rowSkipped
-			recs[i] = &Record{Sheet: in.Sheet, Row: in.Row, Cells: in.Cells}
+			recs[i] = &Record{Sheet: in.Sheet, Row: in.Row, Cells: in.Cells, src: in}
+			if in.cols != nil {
+				recs[i].Cells = nil
+			}
 			continue
 		}
 		rc.tahun = b.TahunBySheet[in.Sheet]
@@ -170,20 +176,29 @@ func markDuplicates(recs []*Record, status []string, kind Kind, rc *rowContext, 
 		nik   string
 		tahun int64
 	}
+	// One pass: the first row of each key, and the groups of keys seen more than once, in the order
+	// of their first row (no sort, no slice per row: this runs over every row of a 200,000-row file).
+	first := make(map[key]int, len(recs))
 	groups := map[key][]int{}
+	var keys []key
 	for i, r := range recs {
 		if status[i] != rowAccepted {
 			continue
 		}
 		y, _ := r.num("tahun_buku")
 		k := key{r.str("nik"), y}
+		j, seen := first[k]
+		if !seen {
+			first[k] = i
+			continue
+		}
+		if groups[k] == nil {
+			groups[k] = []int{j}
+			keys = append(keys, k)
+		}
 		groups[k] = append(groups[k], i)
 	}
-	keys := make([]key, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return groups[keys[i]][0] < groups[keys[j]][0] })
+	sort.Slice(keys, func(i, j int) bool { return first[keys[i]] < first[keys[j]] })
 	for _, k := range keys {
 		idx := groups[k]
 		if len(idx) < 2 {
@@ -199,7 +214,7 @@ func markDuplicates(recs []*Record, status []string, kind Kind, rc *rowContext, 
 		if same {
 			for _, i := range idx[1:] {
 				status[i] = rowDuplicate
-				sum.Warnings = append(sum.Warnings, fmt.Sprintf("lembar %q baris %d sama persis dengan baris %d; dihitung sekali", recs[i].Sheet, recs[i].Row, first.Row))
+				sum.Warnings = append(sum.Warnings, fmt.Sprintf("%sbaris %d sama persis dengan baris %d; dihitung sekali", sheetPrefix(recs[i].Sheet), recs[i].Row, first.Row))
 			}
 			continue
 		}
@@ -215,9 +230,18 @@ func markDuplicates(recs []*Record, status []string, kind Kind, rc *rowContext, 
 	}
 }
 
+// sheetPrefix is `lembar "X", ` for spreadsheets and nothing for CSV (no sheets).
+func sheetPrefix(sheet string) string {
+	if sheet == "" {
+		return ""
+	}
+	return fmt.Sprintf("lembar %q, ", sheet)
+}
+
 func sameValues(a, b *Record) bool {
-	for i := range a.Values {
-		x, y := a.Values[i], b.Values[i]
+	av, bv := a.Values(nil), b.Values(nil)
+	for i := range av {
+		x, y := av[i], bv[i]
 		if tx, ok := x.(time.Time); ok {
 			ty, ok := y.(time.Time)
 			if !ok || !tx.Equal(ty) {
@@ -261,7 +285,7 @@ var fieldKinds = func() []fields.Kind {
 func appendRows(conn *sql.Conn, id int64, recs []*Record, status []string) error {
 	err := warehouse.Append(conn, "raw", "rows", func(add func(vals ...driver.Value) error) error {
 		for i, r := range recs {
-			cells, err := json.Marshal(r.Cells)
+			cells, err := json.Marshal(r.cellMap())
 			if err != nil {
 				return err
 			}
@@ -276,12 +300,14 @@ func appendRows(conn *sql.Conn, id int64, recs []*Record, status []string) error
 	}
 	err = warehouse.Append(conn, "raw", "laporan", func(add func(vals ...driver.Value) error) error {
 		vals := make([]driver.Value, 3+len(fieldKinds))
+		var dense []any
 		for i, r := range recs {
 			if status[i] != rowAccepted {
 				continue
 			}
 			vals[0], vals[1], vals[2] = id, r.Sheet, int32(r.Row)
-			for j, v := range r.Values {
+			dense = r.Values(dense)
+			for j, v := range dense {
 				vals[3+j] = toDriver(v, fieldKinds[j])
 			}
 			if err := add(vals...); err != nil {

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,8 +27,11 @@ func ExpandPaths(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
 		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: berkas atau folder tidak ditemukan", p)
+		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: tidak dapat dibuka: %w", p, err)
 		}
 		if !st.IsDir() {
 			out = append(out, p)

@@ -64,6 +64,23 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
+// Detail is the message without the file name, for places that already name the file.
+func (e *FileError) Detail() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s (%v)", e.Msg, e.Err)
+	}
+	return e.Msg
+}
+
+// errDetail is err's message without a leading file name.
+func errDetail(err error) string {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return fe.Detail()
+	}
+	return err.Error()
+}
+
 // ErrUnsupported is wrapped by FileError for file kinds Pantau cannot read.
 var ErrUnsupported = errors.New("jenis berkas tidak didukung")
 

@@ -25,10 +25,14 @@ type Problem struct {
 // String renders the problem as staff read it: "lembar 'Data', baris 12, kolom Simpanan Wajib: ...".
 func (p Problem) String() string {
 	var b strings.Builder
-	if p.Sheet != "" {
-		fmt.Fprintf(&b, "lembar %q, ", p.Sheet)
+	switch {
+	case strings.HasPrefix(p.Sheet, "halaman "): // a pulled API page (ingest/pull): records, not rows
+		fmt.Fprintf(&b, "%s, rekaman %d", p.Sheet, p.Row)
+	case p.Sheet != "":
+		fmt.Fprintf(&b, "lembar %q, baris %d", p.Sheet, p.Row)
+	default:
+		fmt.Fprintf(&b, "baris %d", p.Row)
 	}
-	fmt.Fprintf(&b, "baris %d", p.Row)
 	if p.Label != "" {
 		fmt.Fprintf(&b, ", kolom %s", p.Label)
 	} else if p.Column != "" {
@@ -38,14 +42,21 @@ func (p Problem) String() string {
 	return b.String()
 }
 
-// Record is one parsed row: Values holds, per canonical field in fields.All() order, nil (not
-// reported), string, int64 (counts, years; cents for money) or time.Time (dates).
+// Record is one parsed row. Its values, per canonical field, are nil (not reported), string, int64
+// (counts, years; cents for money) or time.Time (dates). They are kept sparse (a file has a dozen of
+// the 70-odd fields), which matters for memory at 200,000 rows.
 type Record struct {
 	Sheet    string
 	Row      int
-	Values   []any
-	Cells    map[string]string // label as written → cell text, for raw.rows
+	vals     []fieldValue
+	Cells    map[string]string // label as written → cell text, for raw.rows (API path)
+	src      *Input            // the row as read (file path): raw.rows cells come from it
 	Problems []Problem
+}
+
+type fieldValue struct {
+	idx int // in fields.All()
+	v   any
 }
 
 var fieldIndex = func() map[string]int {
@@ -57,9 +68,51 @@ var fieldIndex = func() map[string]int {
 }()
 
 // Get returns the value of a canonical field.
-func (r *Record) Get(name string) any { return r.Values[fieldIndex[name]] }
+func (r *Record) Get(name string) any {
+	i, ok := fieldIndex[name]
+	if !ok {
+		return nil
+	}
+	for _, fv := range r.vals {
+		if fv.idx == i {
+			return fv.v
+		}
+	}
+	return nil
+}
 
-func (r *Record) set(name string, v any) { r.Values[fieldIndex[name]] = v }
+func (r *Record) set(name string, v any) {
+	i := fieldIndex[name]
+	for k := range r.vals {
+		if r.vals[k].idx == i {
+			r.vals[k].v = v
+			return
+		}
+	}
+	r.vals = append(r.vals, fieldValue{i, v})
+}
+
+// Values returns the values in fields.All() order, written into dst when it is long enough.
+func (r *Record) Values(dst []any) []any {
+	n := len(fields.All())
+	if cap(dst) < n {
+		dst = make([]any, n)
+	}
+	dst = dst[:n]
+	clear(dst)
+	for _, fv := range r.vals {
+		dst[fv.idx] = fv.v
+	}
+	return dst
+}
+
+// cellMap is the row's cells by label as written, for raw.rows.
+func (r *Record) cellMap() map[string]string {
+	if r.Cells == nil && r.src != nil {
+		return r.src.cellMap()
+	}
+	return r.Cells
+}
 
 func (r *Record) str(name string) string {
 	s, _ := r.Get(name).(string)
@@ -86,8 +139,10 @@ func (c *rowContext) problem(r *Record, field, value, code, reason string) {
 	r.Problems = append(r.Problems, Problem{Sheet: r.Sheet, Row: r.Row, Column: field, Label: c.labels[field], Value: value, Reason: reason, Code: code})
 }
 
-// Input is one row keyed by canonical field (the API path) or read from a grid (the file path):
-// the text of each recognised cell and whether it is a spreadsheet's numeric raw value.
+// Input is one row keyed by canonical field (the API path, and rows merged from supplement sheets) or
+// read from a grid (the file path, kept compact: the cells as read and the sheet's column map, instead
+// of three maps per row): the text of each recognised cell and whether it is a spreadsheet's numeric
+// raw value.
 type Input struct {
 	Sheet   string
 	Row     int
@@ -99,17 +154,125 @@ type Input struct {
 	// Problems found before parsing (an API value of the wrong JSON type); the row is quarantined
 	// with them beside whatever parsing finds.
 	Problems []Problem
+
+	cols    *colMap
+	cells   []string
+	machine []bool
+}
+
+// colMap is a sheet's columns: the canonical field (or "") and the label per column, and the columns
+// of each field.
+type colMap struct {
+	field, label []string
+	byField      map[string][]int
+}
+
+func newColMap(lay Layout, width int) *colMap {
+	m := &colMap{field: make([]string, width), label: make([]string, width), byField: map[string][]int{}}
+	for i := 0; i < width; i++ {
+		m.label[i] = fmt.Sprintf("kolom_%d", i+1)
+		if i < len(lay.Columns) {
+			if l := lay.Columns[i].Label; l != "" {
+				m.label[i] = l
+			}
+			if f := lay.Columns[i].Field; f != "" {
+				m.field[i] = f
+				m.byField[f] = append(m.byField[f], i)
+			}
+		}
+	}
+	return m
+}
+
+// hasData: the row carries cells (false for an API row without any field).
+func (in *Input) hasData() bool { return in.Text != nil || in.cols != nil }
+
+// text returns the cell of a field; with two columns for one field, the last non-empty one wins.
+func (in *Input) text(field string) (string, bool) {
+	if in.cols == nil {
+		v, ok := in.Text[field]
+		return v, ok
+	}
+	v, ok := "", false
+	for _, i := range in.cols.byField[field] {
+		if i < len(in.cells) && strings.TrimSpace(in.cells[i]) != "" {
+			v, ok = in.cells[i], true
+		}
+	}
+	return v, ok
+}
+
+// isMachine reports whether the field's cell is a spreadsheet's numeric raw value.
+func (in *Input) isMachine(field string) bool {
+	if in.cols == nil {
+		return in.Machine[field]
+	}
+	m := false
+	for _, i := range in.cols.byField[field] {
+		if i < len(in.cells) && strings.TrimSpace(in.cells[i]) != "" {
+			m = i < len(in.machine) && in.machine[i]
+		}
+	}
+	return m
+}
+
+func (in *Input) cellMap() map[string]string {
+	if in.cols == nil {
+		return in.Cells
+	}
+	m := make(map[string]string, len(in.cells))
+	for i, v := range in.cells {
+		if strings.TrimSpace(v) != "" && i < len(in.cols.label) {
+			m[in.cols.label[i]] = v
+		}
+	}
+	return m
+}
+
+// fields lists the fields that have a cell.
+func (in *Input) fieldNames() []string {
+	if in.cols == nil {
+		out := make([]string, 0, len(in.Text))
+		for f := range in.Text {
+			out = append(out, f)
+		}
+		return out
+	}
+	var out []string
+	for f := range in.cols.byField {
+		if _, ok := in.text(f); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// materialise turns a compact row into maps, so that cells of other sheets can be merged into it.
+func (in *Input) materialise() {
+	if in.cols == nil {
+		return
+	}
+	text, machine := map[string]string{}, map[string]bool{}
+	for _, f := range in.fieldNames() {
+		text[f], _ = in.text(f)
+		machine[f] = in.isMachine(f)
+	}
+	in.Text, in.Machine, in.Cells = text, machine, in.cellMap()
+	in.cols, in.cells, in.machine = nil, nil, nil
 }
 
 // parseRow reads and validates one row. Every problem is recorded; a row with problems is quarantined.
-func parseRow(in Input, c *rowContext) *Record {
-	r := &Record{Sheet: in.Sheet, Row: in.Row, Values: make([]any, len(fields.All())), Cells: in.Cells}
+func parseRow(in *Input, c *rowContext) *Record {
+	r := &Record{Sheet: in.Sheet, Row: in.Row, Cells: in.Cells, src: in}
 	for _, p := range in.Problems {
 		p.Sheet, p.Row = in.Sheet, in.Row
 		r.Problems = append(r.Problems, p)
 	}
+	if in.cols != nil {
+		r.Cells = nil
+	}
 	for _, f := range fields.All() {
-		s, ok := in.Text[f.Name]
+		s, ok := in.text(f.Name)
 		if !ok {
 			continue
 		}
@@ -117,10 +280,10 @@ func parseRow(in Input, c *rowContext) *Record {
 		if s == "" {
 			continue
 		}
-		machine := in.Machine[f.Name]
+		machine := in.isMachine(f.Name)
 		switch f.Kind {
 		case fields.Text:
-			r.set(f.Name, strings.Join(strings.Fields(s), " "))
+			r.set(f.Name, squeezeSpaces(s))
 		case fields.Code:
 			if s == "-" {
 				continue
@@ -131,7 +294,8 @@ func parseRow(in Input, c *rowContext) *Record {
 				continue
 			}
 			// A mixed list value may name another dimension: "Kopwan" in the jenis column.
-			for name, v := range map[string]string{"jenis": cl.jenis, "kelompok": cl.kelompok, "bentuk": cl.bentuk} {
+			for _, d := range [...]struct{ name, v string }{{"jenis", cl.jenis}, {"kelompok", cl.kelompok}, {"bentuk", cl.bentuk}} {
+				name, v := d.name, d.v
 				if v == "" {
 					continue
 				}
@@ -190,12 +354,29 @@ func parseRow(in Input, c *rowContext) *Record {
 
 func quote(s string) string { return strconv.Quote(s) }
 
+// squeezeSpaces collapses runs of white space to one space; s itself when there are none (most cells),
+// so the value shares the cell's memory.
+func squeezeSpaces(s string) string {
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		space := c == ' '
+		if c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c >= 0x80 || (space && prevSpace) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = space
+	}
+	return s
+}
+
+var nikCleaner = strings.NewReplacer(" ", "", ".", "", "-", "", "'", "")
+
 // validate applies the row-level rules of SPEC §3 after every cell was read.
 func validate(r *Record, c *rowContext) {
 	// Identity.
 	nik := r.str("nik")
 	if nik != "" {
-		clean := strings.NewReplacer(" ", "", ".", "", "-", "", "'", "").Replace(nik)
+		clean := nikCleaner.Replace(nik)
 		switch {
 		case strings.ContainsAny(clean, "Ee+") && strings.Contains(nik, "E"):
 			c.problem(r, "nik", nik, "nik_rusak", "NIK tertulis sebagai angka ilmiah sehingga digitnya hilang; format kolom NIK sebagai Teks lalu ketik ulang")

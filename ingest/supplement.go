@@ -34,25 +34,28 @@ func mergeSupplements(b *Batch, supplement map[string]bool) {
 	if len(supplement) == 0 || len(supplement) == len(b.TahunBySheet) {
 		return
 	}
-	key := func(in Input) string {
+	key := func(in *Input) string {
+		nikText, _ := in.text("nik")
+		yText, _ := in.text("tahun_buku")
 		nik := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
 			}
 			return -1
-		}, in.Text["nik"])
+		}, nikText)
 		if len(nik) != 16 {
 			return ""
 		}
-		y := strings.TrimSpace(in.Text["tahun_buku"])
+		y := strings.TrimSpace(yText)
 		if y == "" && b.TahunBySheet[in.Sheet] > 0 {
 			y = strconv.Itoa(b.TahunBySheet[in.Sheet])
 		}
 		return nik + "|" + y
 	}
 	main := map[string]int{}
-	for i, in := range b.Inputs {
-		if supplement[in.Sheet] || in.Totals || in.Text == nil {
+	for i := range b.Inputs {
+		in := &b.Inputs[i]
+		if supplement[in.Sheet] || in.Totals || !in.hasData() {
 			continue
 		}
 		if k := key(in); k != "" {
@@ -63,16 +66,18 @@ func mergeSupplements(b *Batch, supplement map[string]bool) {
 	}
 	out := b.Inputs[:0]
 	for _, in := range b.Inputs {
-		if !supplement[in.Sheet] || in.Totals || in.Text == nil {
+		if !supplement[in.Sheet] || in.Totals || !in.hasData() {
 			out = append(out, in)
 			continue
 		}
-		mi, ok := main[key(in)]
+		mi, ok := main[key(&in)]
 		if !ok {
 			out = append(out, in)
 			continue
 		}
 		m := &b.Inputs[mi]
+		m.materialise()
+		in.materialise()
 		for f, v := range in.Text {
 			if _, has := m.Text[f]; !has {
 				m.Text[f] = v

@@ -15,7 +15,7 @@ import (
 func checkTotals(inputs []Input, recs []*Record, status []string, rc *rowContext, sum *Summary) {
 	start := map[string]int{}
 	for i, in := range inputs {
-		if !in.Totals || in.Text == nil {
+		if !in.Totals || !in.hasData() {
 			continue
 		}
 		from := start[in.Sheet]
@@ -25,16 +25,17 @@ func checkTotals(inputs []Input, recs []*Record, status []string, rc *rowContext
 			if f.Kind != fields.Money && f.Kind != fields.Count {
 				continue
 			}
-			s := strings.TrimSpace(in.Text[f.Name])
+			t, _ := in.text(f.Name)
+			s := strings.TrimSpace(t)
 			if s == "" {
 				continue
 			}
 			var want int64
 			var err error
 			if f.Kind == fields.Money {
-				want, err = ParseMoney(s, in.Machine[f.Name])
+				want, err = ParseMoney(s, in.isMachine(f.Name))
 			} else {
-				want, err = ParseCount(s, in.Machine[f.Name])
+				want, err = ParseCount(s, in.isMachine(f.Name))
 			}
 			if errors.Is(err, errNoValue) || err != nil {
 				continue
@@ -62,8 +63,8 @@ func checkTotals(inputs []Input, recs []*Record, status []string, rc *rowContext
 			diffs = append(diffs, d)
 		}
 		if len(diffs) > 0 {
-			sum.Warnings = append(sum.Warnings, fmt.Sprintf("lembar %q baris %d (baris jumlah) tidak sama dengan jumlah baris di atasnya — %s",
-				in.Sheet, in.Row, strings.Join(diffs, "; ")))
+			sum.Warnings = append(sum.Warnings, fmt.Sprintf("%sbaris %d (baris jumlah) tidak sama dengan jumlah baris di atasnya — %s",
+				sheetPrefix(in.Sheet), in.Row, strings.Join(diffs, "; ")))
 		}
 	}
 }

@@ -38,6 +38,12 @@ func (xlsxReader) Read(path string, lim Limits) (grids []Grid, err error) {
 		return nil, &FileError{File: name, Msg: "berkas XLSX rusak atau bukan XLSX; simpan ulang dari Excel/LibreOffice", Err: err}
 	}
 	defer f.Close()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, &FileError{File: name, Msg: "berkas XLSX rusak atau bukan XLSX; simpan ulang dari Excel/LibreOffice", Err: err}
+	}
+	defer zr.Close()
+	parts := sheetParts(&zr.Reader)
 	date1904 := false
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 		date1904 = *p.Date1904
@@ -46,16 +52,7 @@ func (xlsxReader) Read(path string, lim Limits) (grids []Grid, err error) {
 		if vis, err := f.GetSheetVisible(sheet); err == nil && !vis {
 			continue
 		}
-		g := Grid{Sheet: sheet, Date1904: date1904}
-		if merges, err := f.GetMergeCells(sheet); err == nil {
-			for _, m := range merges {
-				c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-				c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-				if err1 == nil && err2 == nil {
-					g.Merges = append(g.Merges, Merge{Row1: r1, Row2: r2, Col1: c1 - 1, Col2: c2 - 1, Value: m.GetCellValue()})
-				}
-			}
-		}
+		g := Grid{Sheet: sheet, Date1904: date1904, Merges: streamMerges(&zr.Reader, parts[sheet])}
 		rows, err := f.Rows(sheet)
 		if err != nil {
 			return nil, &FileError{File: name, Msg: fmt.Sprintf("lembar %q tidak dapat dibaca", sheet), Err: err}
@@ -97,6 +94,7 @@ func (xlsxReader) Read(path string, lim Limits) (grids []Grid, err error) {
 		if err := rows.Close(); err != nil {
 			return nil, &FileError{File: name, Msg: fmt.Sprintf("lembar %q", sheet), Err: err}
 		}
+		mergeValues(&g)
 		resolveAmbiguous(f, &g, ambiguous)
 		grids = append(grids, g)
 	}

@@ -68,15 +68,19 @@ func DecideMissed(s Schedule, last, now time.Time, grace time.Duration, p Missed
 	case m.Count == 0:
 		m.Reason = "tidak ada jadwal yang terlewat"
 	case p == SkipMissed:
-		m.Reason = fmt.Sprintf("%d jadwal terlewat (terakhir %s); kebijakan \"lewati\": menunggu jadwal berikutnya", m.Count, m.Due.UTC().Format(time.RFC3339))
+		m.Reason = fmt.Sprintf("%d jadwal terlewat (terakhir %s); kebijakan \"lewati\": menunggu jadwal berikutnya", m.Count, show(m.Due, now))
 	case now.Sub(m.Due) > grace:
-		m.Reason = fmt.Sprintf("%d jadwal terlewat (terakhir %s), di luar masa tenggang %s: menunggu jadwal berikutnya", m.Count, m.Due.UTC().Format(time.RFC3339), grace)
+		m.Reason = fmt.Sprintf("%d jadwal terlewat (terakhir %s), di luar masa tenggang %s: menunggu jadwal berikutnya", m.Count, show(m.Due, now), grace)
 	default:
 		m.Run = true
-		m.Reason = fmt.Sprintf("%d jadwal terlewat (terakhir %s), dalam masa tenggang %s: dijalankan sekali sekarang", m.Count, m.Due.UTC().Format(time.RFC3339), grace)
+		m.Reason = fmt.Sprintf("%d jadwal terlewat (terakhir %s), dalam masa tenggang %s: dijalankan sekali sekarang", m.Count, show(m.Due, now), grace)
 	}
 	return m
 }
+
+// show renders t for a reason message in the zone of now: the Runner passes now in the office's zone,
+// so people read the office's clock while the database keeps UTC.
+func show(t, now time.Time) string { return t.In(now.Location()).Format("2006-01-02 15:04 MST") }
 
 // Admission is whether a triggered run may start.
 type Admission struct {
@@ -91,7 +95,7 @@ func DecideOverlap(runningSince time.Time, now time.Time) Admission {
 		return Admission{Run: true}
 	}
 	return Admission{Reason: fmt.Sprintf("tugas yang sama masih berjalan sejak %s (%s)",
-		runningSince.UTC().Format(time.RFC3339), now.Sub(runningSince).Round(time.Second))}
+		show(runningSince, now), now.Sub(runningSince).Round(time.Second))}
 }
 
 // RetryPolicy of a job: Retries extra attempts after the first, waiting Base, 2×Base, 4×Base …

@@ -107,12 +107,12 @@ func TestDecideMissedLongOutage(t *testing.T) {
 }
 
 func TestDecideOverlap(t *testing.T) {
-	now := utc("2026-11-24T01:30:00Z")
+	now := utc("2026-11-24T01:30:00Z").In(jakarta)
 	if a := DecideOverlap(time.Time{}, now); !a.Run {
 		t.Fatal("an idle job may start")
 	}
 	a := DecideOverlap(utc("2026-11-24T01:00:00Z"), now)
-	if a.Run || !strings.Contains(a.Reason, "masih berjalan sejak 2026-11-24T01:00:00Z (30m0s)") {
+	if a.Run || !strings.Contains(a.Reason, "masih berjalan sejak 2026-11-24 08:00 WIB (30m0s)") {
 		t.Fatalf("a running job must be skipped with the reason, got %+v", a)
 	}
 }

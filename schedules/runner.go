@@ -48,6 +48,7 @@ type Runner struct {
 	jobs map[string]*Job
 	opt  Options
 	log  *slog.Logger
+	loc  *time.Location // the office's zone, for messages
 
 	// writer is the global writer lock: a channel of capacity one so that waiting for it can be
 	// abandoned when a context ends (sync.Mutex cannot), and so the web upload can TryLock it.
@@ -80,7 +81,7 @@ func NewRunner(ws *workspace.Workspace, jobs []*Job, opt Options) *Runner {
 		}
 	}
 	base, cancel := context.WithCancel(context.Background())
-	r := &Runner{ws: ws, jobs: map[string]*Job{}, opt: opt, log: ws.Log.With("component", "schedules"),
+	r := &Runner{ws: ws, jobs: map[string]*Job{}, opt: opt, log: ws.Log.With("component", "schedules"), loc: ws.Config.Location(),
 		writer: make(chan struct{}, 1), running: map[string]time.Time{}, base: base, cancel: cancel}
 	for _, j := range jobs {
 		r.jobs[j.Name] = j
@@ -154,7 +155,7 @@ func (r *Runner) Start(ctx context.Context, sched Scheduler) error {
 	for _, j := range r.Jobs() {
 		name := j.Name
 		sched.Add(name, j.Schedule, func(at time.Time) { r.goRun(name, ByScheduler, at) })
-		m := DecideMissed(j.Schedule, states[name].LastStarted, r.now(), r.opt.Grace, r.opt.Missed)
+		m := DecideMissed(j.Schedule, states[name].LastStarted, r.now().In(r.loc), r.opt.Grace, r.opt.Missed)
 		switch {
 		case m.Run:
 			r.log.Info("missed run made up", "job", name, "due", m.Due, "missed", m.Count, "reason", m.Reason)
@@ -208,7 +209,7 @@ func (r *Runner) Run(ctx context.Context, name string, tr Trigger, scheduled tim
 
 	// Skip-if-running, per job.
 	r.mu.Lock()
-	adm := DecideOverlap(r.running[name], r.now())
+	adm := DecideOverlap(r.running[name], r.now().In(r.loc))
 	if adm.Run {
 		r.running[name] = r.now()
 	}

@@ -201,7 +201,7 @@ func TestStartMissedRuns(t *testing.T) {
 		t.Fatalf("made-up run: %q", got)
 	}
 	// Sweep: last ran 1 Nov; slots on 8, 15 and 22 Nov (Sundays 23:00 UTC = Mondays 06:00 WIB); the last is 21 h ago.
-	if got := query[string](t, ws, `SELECT status || ' ' || message FROM ops.job_runs WHERE job = 'sweep'`); !strings.HasPrefix(got, "skipped 3 jadwal terlewat (terakhir 2026-11-22T23:00:00Z), di luar masa tenggang") {
+	if got := query[string](t, ws, `SELECT status || ' ' || message FROM ops.job_runs WHERE job = 'sweep'`); !strings.HasPrefix(got, "skipped 3 jadwal terlewat (terakhir 2026-11-23 06:00 WIB), di luar masa tenggang") {
 		t.Fatalf("sweep skip: %q", got)
 	}
 	if got := query[string](t, ws, `SELECT status FROM ops.job_runs WHERE job = 'nightly' AND trigger = 'jadwal'`); got != "failed" {

@@ -34,7 +34,7 @@ func actorName(oleh string) string {
 func newFollowupCmd() *cobra.Command {
 	var oleh string
 	cmd := &cobra.Command{
-		Use:   "followup list|show|new|assign|note|set-status|export",
+		Use:   "followup list|show|new|assign|note|set-status|set-prioritas|set-jatuh-tempo|export",
 		Short: "Kasus tindak lanjut koperasi: daftar, rincian, buka, tugaskan, catatan, status, ekspor",
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
@@ -216,6 +216,56 @@ func newFollowupCmd() *cobra.Command {
 			return nil
 		},
 	}
+	setPrio := &cobra.Command{
+		Use:   "set-prioritas ID tinggi|sedang|rendah",
+		Short: "Ubah prioritas kasus",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := caseID(args[0])
+			if err != nil {
+				return err
+			}
+			ws, err := openWS(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			if err := tindaklanjut.SetPriority(cmd.Context(), ws.WH, actorName(oleh), id, args[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), say("Prioritas kasus #%d: %s\n", "Case #%d priority: %s\n"), id, strings.ToLower(args[1]))
+			return nil
+		},
+	}
+	setDue := &cobra.Command{
+		Use:   "set-jatuh-tempo ID TTTT-BB-HH|-",
+		Short: "Ubah tanggal jatuh tempo kasus (- untuk menghapus)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := caseID(args[0])
+			if err != nil {
+				return err
+			}
+			var due *time.Time
+			if args[1] != "-" {
+				t, err := time.Parse("2006-01-02", args[1])
+				if err != nil {
+					return usagef(say("%q bukan tanggal TTTT-BB-HH", "%q is not a YYYY-MM-DD date"), args[1])
+				}
+				due = &t
+			}
+			ws, err := openWS(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			if err := tindaklanjut.SetDue(cmd.Context(), ws.WH, actorName(oleh), id, due); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), say("Jatuh tempo kasus #%d: %s\n", "Case #%d due: %s\n"), id, args[1])
+			return nil
+		},
+	}
 	var out string
 	export := &cobra.Command{
 		Use:   "export -o FILE.xlsx",
@@ -246,7 +296,7 @@ func newFollowupCmd() *cobra.Command {
 		},
 	}
 	export.Flags().StringVarP(&out, "output", "o", "", "berkas XLSX keluaran")
-	cmd.AddCommand(list, show, newc, assign, note, setStatus, export)
+	cmd.AddCommand(list, show, newc, assign, note, setStatus, setPrio, setDue, export)
 	return cmd
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pantau-koperasi/pantau/internal/config"
+	"github.com/pantau-koperasi/pantau/internal/warehouse"
 	"github.com/pantau-koperasi/pantau/schedules"
 )
 
@@ -78,6 +79,10 @@ func newJobsRunCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := openWS(cmd.Context(), false)
+			if errors.Is(err, warehouse.ErrLocked) {
+				return fmt.Errorf(say("selagi `pantau serve` berjalan, jalankan tugas dari halaman Tugas terjadwal (/tugas) sebagai admin: %w",
+					"while `pantau serve` runs, run jobs from its Tugas page (/tugas) as an admin: %w"), err)
+			}
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -16,7 +18,7 @@ func init() { register(newPullCmd) }
 
 func newPullCmd() *cobra.Command {
 	var maxProblems int
-	var reset bool
+	var reset, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "pull [SOURCE...]",
 		Short: "Tarik laporan dari API aplikasi koperasi yang dikonfigurasi ([[sumber]] di pantau.toml)",
@@ -49,16 +51,61 @@ func newPullCmd() *cobra.Command {
 				}
 			}
 			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-				res, err := pull.All(ctx, ws, args, pull.Options{OnPage: func(p pull.PageResult) {
-					printSummary(cmd.OutOrStdout(), p.Summary, maxProblems)
-				}})
+				opt := pull.Options{}
+				if !asJSON {
+					opt.OnPage = func(p pull.PageResult) { printPage(cmd.OutOrStdout(), p, maxProblems) }
+				}
+				res, err := pull.All(ctx, ws, args, opt)
+				if asJSON {
+					enc := json.NewEncoder(cmd.OutOrStdout())
+					enc.SetIndent("", "  ")
+					var n int64
+					for _, r := range res {
+						if r != nil {
+							n += int64(r.Accepted)
+						}
+					}
+					return n, errors.Join(err, enc.Encode(res))
+				}
 				return printPullTotals(cmd.OutOrStdout(), res), err
 			})
 		},
 	}
 	cmd.Flags().IntVar(&maxProblems, "max-problems", 20, "jumlah masalah per halaman yang ditampilkan")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "ringkasan dalam JSON")
 	cmd.Flags().BoolVar(&reset, "reset", false, "lupakan posisi dan watermark sumber: tarik semuanya dari awal")
 	return cmd
+}
+
+// printPage is one line per page: what it held and what became of it.
+func printPage(w io.Writer, p pull.PageResult, maxProblems int) {
+	s := p.Summary
+	fmt.Fprintf(w, say("  halaman %d: %d rekaman", "  page %d: %d records"), p.Page, p.Records)
+	switch s.Status {
+	case "duplikat":
+		fmt.Fprintf(w, say(" — sama persis dengan kiriman #%d, dilewati", " — identical to submission #%d, skipped"), s.SubmissionID)
+	case "kosong":
+	default:
+		fmt.Fprintf(w, say(": %d diterima, %d karantina, %d duplikat — kiriman #%d", ": %d accepted, %d quarantined, %d duplicate — submission #%d"),
+			s.Accepted, s.Quarantined, s.Duplicate, s.SubmissionID)
+	}
+	if p.Attempts > 1 {
+		fmt.Fprintf(w, say(" (%d percobaan)", " (%d attempts)"), p.Attempts)
+	}
+	fmt.Fprintf(w, "  %s\n", p.URL)
+	if p.Page == 1 && len(s.Unrecognised) > 0 {
+		fmt.Fprintf(w, say("    kolom sumber yang tidak dipetakan (diabaikan): %v\n", "    unmapped source fields (ignored): %v\n"), s.Unrecognised)
+	}
+	for _, x := range s.Warnings {
+		fmt.Fprintf(w, say("    peringatan: %s\n", "    warning: %s\n"), x)
+	}
+	for i, pr := range s.Problems {
+		if i >= maxProblems {
+			fmt.Fprintf(w, say("    ... dan %d masalah lain (lihat ops.quarantine)\n", "    ... and %d more (see ops.quarantine)\n"), len(s.Problems)-i)
+			break
+		}
+		fmt.Fprintf(w, "    %s\n", pr.String())
+	}
 }
 
 // printPullTotals prints one line per source and returns the rows accepted.

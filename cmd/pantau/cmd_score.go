@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +18,7 @@ func init() { register(newScoreCmd) }
 
 func newScoreCmd() *cobra.Command {
 	var explain bool
-	var rubrik, xlsx string
+	var rubrik, xlsx, perTanggal string
 	cmd := &cobra.Command{
 		Use:   "score [--explain NIK TAHUN [--rubrik ID] [--xlsx FILE]]",
 		Short: "Hitung status keaktifan, tingkat kesehatan dan kasus tindak lanjut",
@@ -40,6 +41,13 @@ func newScoreCmd() *cobra.Command {
 			}
 			defer ws.Close()
 			asOf := pipeline.AsOf()
+			if perTanggal != "" {
+				t, err := time.Parse("2006-01-02", perTanggal)
+				if err != nil {
+					return usagef(say("--per-tanggal %q bukan tanggal TTTT-BB-HH", "--per-tanggal %q is not a YYYY-MM-DD date"), perTanggal)
+				}
+				asOf = t
+			}
 			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 				res, err := scoring.Run(ctx, ws, asOf)
 				var n int64
@@ -53,6 +61,7 @@ func newScoreCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&explain, "explain", false, "tampilkan lembar kerja penilaian untuk NIK dan TAHUN buku")
 	cmd.Flags().StringVar(&rubrik, "rubrik", "", "hanya rubrik ini (mis. ksp-2016); bawaan: semua rubrik yang menilai koperasi itu")
+	cmd.Flags().StringVar(&perTanggal, "per-tanggal", "", "hitung status per tanggal ini (TTTT-BB-HH; bawaan: hari ini atau PANTAU_AS_OF)")
 	cmd.Flags().StringVar(&xlsx, "xlsx", "", "simpan lembar kerja juga ke berkas XLSX ini")
 	return cmd
 }

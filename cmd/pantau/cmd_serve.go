@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,6 +37,11 @@ func init() {
 
 func runServe(cmd *cobra.Command, addr string) (err error) {
 	ctx := cmd.Context()
+	// A server logs its requests and jobs: info level unless --log-level says otherwise.
+	if f := cmd.Flag("log-level"); f != nil && !f.Changed {
+		g.log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		slog.SetDefault(g.log)
+	}
 	ws, err := openWS(ctx, false)
 	if err != nil {
 		return err
@@ -60,7 +67,7 @@ func runServe(cmd *cobra.Command, addr string) (err error) {
 		return usagef("%v", err)
 	}
 	runner := schedules.NewRunner(ws, jobs, schedules.Options{Missed: policy, Grace: time.Duration(cfg.Schedules.GraceMins) * time.Minute})
-	srv, err := web.New(ws, web.Options{Runner: runner, API: pushAPI(ws), FollowUp: followUps(ws)})
+	srv, err := web.New(ws, web.Options{Runner: runner, API: pushAPI(ws, runner), FollowUp: followUps(ws)})
 	if err != nil {
 		return err
 	}

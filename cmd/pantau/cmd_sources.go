@@ -7,9 +7,13 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/BurntSushi/toml"
 	"github.com/spf13/cobra"
 
 	"github.com/pantau-koperasi/pantau/ingest/pull"
+	"github.com/pantau-koperasi/pantau/internal/config"
+	"github.com/pantau-koperasi/pantau/internal/demo"
+	"github.com/pantau-koperasi/pantau/internal/pipeline"
 )
 
 func init() { register(newSourcesCmd) }
@@ -105,7 +109,45 @@ func newSourcesCmd() *cobra.Command {
 			return nil
 		},
 	})
+	cmd.AddCommand(newSourcesSimCmd())
 	return cmd
+}
+
+// newSourcesSimCmd runs the demo's simulated cooperative app in the foreground, so `pantau pull` can
+// be tried by hand against a source that behaves like a real one (a 500 once, a slow page).
+func newSourcesSimCmd() *cobra.Command {
+	var addr, prov string
+	var seed uint64
+	var n int
+	c := &cobra.Command{
+		Use:   "sim [--addr 127.0.0.1:8765]",
+		Short: "Jalankan aplikasi koperasi simulasi (data demo) untuk mencoba `pantau pull`",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := demo.Generate(demo.Options{Seed: seed, Koperasi: n, Provinsi: prov, AsOf: pipeline.AsOf()})
+			if err != nil {
+				return err
+			}
+			srv, src, count, err := demo.StartApp(d, addr)
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			var b strings.Builder
+			_ = toml.NewEncoder(&b).Encode(map[string]any{"sumber": []config.Sumber{src}})
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, say("Aplikasi simulasi melayani %d laporan di %s. Tambahkan ke pantau.toml:\n\n%s\nlalu: export %s=%s && pantau pull %s\n(Ctrl-C untuk berhenti)\n",
+				"The simulated app serves %d reports at %s. Add to pantau.toml:\n\n%s\nthen: export %s=%s && pantau pull %s\n(Ctrl-C to stop)\n"),
+				count, srv.URL, b.String(), demo.AppTokenEnv, demo.AppToken(d), src.Nama)
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8765", "alamat server simulasi")
+	c.Flags().Uint64Var(&seed, "seed", 1, "benih data demo")
+	c.Flags().IntVar(&n, "koperasi", 2000, "jumlah koperasi demo")
+	c.Flags().StringVar(&prov, "provinsi", "32", "kode provinsi demo")
+	return c
 }
 
 func labelOf(peta map[string]string, field string) string {

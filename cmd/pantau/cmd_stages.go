@@ -104,15 +104,21 @@ func newPublishCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			var dir string
+			var res dashboards.Result
 			err = pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Publish, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-				dir, err = dashboards.Publish(ctx, ws, dashboards.Options{Dir: out, Public: public})
-				return 0, err
+				res, err = dashboards.PublishResult(ctx, ws, dashboards.Options{Dir: out, Public: public})
+				return res.Koperasi, err
 			})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), say("Dasbor diterbitkan: %s/index.html\n", "Dashboards published: %s/index.html\n"), dir)
+			versi := say("internal", "internal")
+			if public {
+				versi = say("publik", "public")
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), say("Dasbor %s diterbitkan: %s/index.html\n  %d halaman, %d koperasi di direktori, %d berkas, %.1f MB, %.1f dtk\n",
+				"Dashboards (%s) published: %s/index.html\n  %d pages, %d cooperatives in the directory, %d files, %.1f MB, %.1f s\n"),
+				versi, res.Dir, res.Pages, res.Koperasi, res.Files, float64(res.Bytes)/1e6, res.Duration.Seconds())
 			return nil
 		},
 	}

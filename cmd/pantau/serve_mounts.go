@@ -3,15 +3,20 @@ package main
 import (
 	"net/http"
 
+	"github.com/pantau-koperasi/pantau/ingest/push"
 	"github.com/pantau-koperasi/pantau/internal/web"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
+	"github.com/pantau-koperasi/pantau/schedules"
 )
 
-// What `pantau serve` mounts from modules built on other branches. Each returns nil until its module
-// has landed on this branch; the server then answers 503 "belum tersedia" on those paths.
+// What `pantau serve` mounts from the other modules.
 //
-// pushAPI: ingest/push.NewHandler(ws, push.Options{}) at /api/v1/ (contract in the issue tracker).
-var pushAPI = func(ws *workspace.Workspace) http.Handler { return nil }
+// pushAPI: ingest/push at /api/v1/. A push takes the runner's writer lock, as an upload does, so a
+// report never lands in the middle of a scheduled job; while a job runs it is answered 503 with
+// Retry-After.
+func pushAPI(ws *workspace.Workspace, runner *schedules.Runner) http.Handler {
+	return push.NewHandler(ws, push.Options{Log: ws.Log, WriterLock: runner.LockWriter})
+}
 
-// followUps: scoring/tindaklanjut adapted to web.FollowUps.
-var followUps = func(ws *workspace.Workspace) web.FollowUps { return nil }
+// followUps: scoring/tindaklanjut behind the follow-up pages.
+func followUps(ws *workspace.Workspace) web.FollowUps { return web.TindakLanjut(ws.WH) }

@@ -105,7 +105,10 @@
           if (cat && a.data) {
             a.type = 'category';
             a.axisLabel = Object.assign({ hideOverlap: true, color: '#455a64' }, a.axisLabel || {});
-            if (ax === 'yAxis') { a.axisLabel.width = 170; a.axisLabel.overflow = 'truncate'; }
+            if (ax === 'yAxis') { a.axisLabel.width = 210; a.axisLabel.overflow = 'truncate'; }
+            else if (a.data.length > 6 || a.data.some(function (d) { return String(d).length > 12; })) {
+              a.axisLabel.interval = 0; a.axisLabel.rotate = 30; a.axisLabel.width = 120; a.axisLabel.overflow = 'truncate'; a.axisLabel.hideOverlap = false;
+            }
             a.axisTick = { alignWithLabel: true };
           } else {
             var kind = i === 1 ? kanan : fmt;
@@ -258,6 +261,68 @@
     var a = el('a', { href: URL.createObjectURL(blob), download: nama });
     document.body.appendChild(a); a.click(); a.remove();
   };
+
+  // XLSX generated in the page for the profile's tables (the aggregate pages' XLSX files are written
+  // at publish time by excelize). A minimal Office Open XML workbook in a stored (uncompressed) zip:
+  // numbers as numbers, everything else as inline text, so nothing from the data becomes a formula.
+  var CRC = (function () {
+    var t = [];
+    for (var n = 0; n < 256; n++) { var c = n; for (var k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1; t[n] = c >>> 0; }
+    return t;
+  })();
+  function crc32(b) { var c = 0xFFFFFFFF; for (var i = 0; i < b.length; i++) c = CRC[(c ^ b[i]) & 0xFF] ^ (c >>> 8); return (c ^ 0xFFFFFFFF) >>> 0; }
+  function zip(files) {
+    var enc = new TextEncoder(), parts = [], central = [], off = 0;
+    function u16(v) { return [v & 255, (v >>> 8) & 255]; }
+    function u32(v) { return [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 24) & 255]; }
+    files.forEach(function (f) {
+      var name = enc.encode(f[0]), data = enc.encode(f[1]), crc = crc32(data);
+      var common = [].concat(u16(20), u16(0x0800), u16(0), u16(0), u16(0x21), u32(crc), u32(data.length), u32(data.length), u16(name.length), u16(0));
+      var local = new Uint8Array([].concat(u32(0x04034b50), common));
+      parts.push(local, name, data);
+      central.push(new Uint8Array([].concat(u32(0x02014b50), u16(20), common, u16(0), u16(0), u16(0), u32(0), u32(off))), name);
+      off += local.length + name.length + data.length;
+    });
+    var size = central.reduce(function (a, b) { return a + b.length; }, 0);
+    var end = new Uint8Array([].concat(u32(0x06054b50), u16(0), u16(0), u16(files.length), u16(files.length), u32(size), u32(off), u16(0)));
+    var all = parts.concat(central, [end]), n = all.reduce(function (a, b) { return a + b.length; }, 0), out = new Uint8Array(n), at = 0;
+    all.forEach(function (b) { out.set(b, at); at += b.length; });
+    return out;
+  }
+  function xmlEsc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ''); }
+  function kolomHuruf(i) { var s = ''; i++; while (i > 0) { var m = (i - 1) % 26; s = String.fromCharCode(65 + m) + s; i = Math.floor((i - 1) / 26); } return s; }
+  P.xlsxBytes = function (kolom, rows) {
+    var baris = [kolom.map(function (k) { return k.Label || k.label; })].concat(rows);
+    var sheet = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' +
+      baris.map(function (r, i) {
+        return '<row r="' + (i + 1) + '">' + r.map(function (v, j) {
+          var ref = kolomHuruf(j) + (i + 1);
+          if (v === null || v === undefined || v === '') return '';
+          if (typeof v === 'number' && isFinite(v)) return '<c r="' + ref + '"><v>' + v + '</v></c>';
+          return '<c r="' + ref + '" t="inlineStr"><is><t xml:space="preserve">' + xmlEsc(v) + '</t></is></c>';
+        }).join('') + '</row>';
+      }).join('') + '</sheetData></worksheet>';
+    var ns = 'http://schemas.openxmlformats.org/';
+    return zip([
+      ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="' + ns + 'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'],
+      ['_rels/.rels', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="' + ns + 'package/2006/relationships"><Relationship Id="rId1" Type="' + ns + 'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'],
+      ['xl/workbook.xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="' + ns + 'spreadsheetml/2006/main" xmlns:r="' + ns + 'officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'],
+      ['xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="' + ns + 'package/2006/relationships"><Relationship Id="rId1" Type="' + ns + 'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'],
+      ['xl/worksheets/sheet1.xml', sheet]
+    ]);
+  };
+  P.unduhXLSX = function (nama, kolom, rows) {
+    var blob = new Blob([P.xlsxBytes(kolom, rows)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    var a = el('a', { href: URL.createObjectURL(blob), download: nama });
+    document.body.appendChild(a); a.click(); a.remove();
+  };
+  // unduhan returns "Unduh: CSV · XLSX" links for a table built in the page.
+  function unduhan(nama, kolom, rows) {
+    var csv = el('a', { href: '#', text: 'CSV' }), xl = el('a', { href: '#', text: 'XLSX' });
+    csv.addEventListener('click', function (e) { e.preventDefault(); P.unduhCSV(nama + '.csv', kolom, rows); });
+    xl.addEventListener('click', function (e) { e.preventDefault(); P.unduhXLSX(nama + '.xlsx', kolom, rows); });
+    return el('span', { class: 'unduh' }, ['Unduh: ', csv, ' · ', xl]);
+  }
 
   var WARNA_STATUS = { 'aktif': '#2e7d32', 'Aktif': '#2e7d32', 'tidak_aktif': '#c62828', 'Tidak aktif': '#c62828', 'baru': '#1565c0', 'Baru': '#1565c0', 'dibubarkan': '#757575', 'Dibubarkan': '#757575' };
   var LABEL_STATUS = { aktif: 'Aktif', tidak_aktif: 'Tidak aktif', baru: 'Baru', dibubarkan: 'Dibubarkan', belum_dinilai: 'Belum dinilai' };
@@ -432,7 +497,7 @@
       var kab = !err && idx ? idx[nik] : null;
       if (!kab) { info.textContent = 'Koperasi dengan NIK ' + nik + ' tidak ditemukan di direktori.'; siap(); return; }
       P.muat('kop', kab, function (err, all) {
-        var d = !err && all ? all[nik] : null;
+        var d = !err && all && all.k ? bukaKoperasi(all, all.k[nik]) : null;
         if (!d) { info.textContent = 'Data koperasi dengan NIK ' + nik + ' tidak dapat dimuat.'; siap(); return; }
         info.remove();
         tampilKoperasi(box, d, D.publik, kab);
@@ -440,6 +505,21 @@
       });
     });
     window.addEventListener('hashchange', function () { location.reload(); });
+  }
+  // The compact rows of data/kop/<kab>.js back to what the page shows (see direktori.go).
+  var PROFIL = ['nik', 'nama', 'jenis', 'kelompok', 'kecamatan', 'desa', 'status', 'peringatan', 'kategori', 'grade',
+    'nbh', 'bentuk', 'sektor', 'tbh', 'bubar', 'alasan', 'per', 'ratTahun', 'ratTanggal', 'alamat', 'ketua', 'telepon'];
+  var KATEGORI = ['Sehat', 'Cukup Sehat', 'Dalam Pengawasan', 'Dalam Pengawasan Khusus', 'Tidak Dapat Dinilai'];
+  function bukaKoperasi(file, d) {
+    if (!d) return null;
+    var p = {};
+    PROFIL.forEach(function (k, i) { if (i < d.p.length) p[k] = d.p[i]; });
+    p.kab = file.kab; p.prov = file.prov;
+    return {
+      p: p, t: d.t || [], c: d.c || [],
+      k: (d.k || []).map(function (r) { return [r[0], file.r[r[1]], r[2], typeof r[3] === 'number' ? KATEGORI[r[3]] : r[3], r[4], r[5], r[6]]; }),
+      i: (d.i || []).map(function (r) { var n = file.d[r[0]] || ['', '']; return [n[0], n[1]].concat(r.slice(1)); })
+    };
   }
   function tampilKoperasi(box, d, publik, kab) {
     var p = d.p;
@@ -485,10 +565,8 @@
         series: [{ type: 'line', name: 'Anggota', data: col(1) }] }, 'angka');
       var t = el('table');
       tabel(t, tk, T);
-      var unduh = el('a', { href: '#', text: 'CSV' });
-      unduh.addEventListener('click', function (e) { e.preventDefault(); P.unduhCSV('laporan-' + p.nik + '.csv', tk, T); });
       var pn = panel('Angka laporan tahunan', 'Laporan yang berlaku untuk tiap tahun buku.', [el('div', { class: 'gulir' }, [t])], true);
-      pn.querySelector('footer').appendChild(el('span', { class: 'unduh' }, ['Unduh: ', unduh]));
+      pn.querySelector('footer').appendChild(unduhan('laporan-' + p.nik, tk, T));
       grid.appendChild(pn);
     }
     // health
@@ -497,9 +575,11 @@
       var ky = K.map(function (r) { return String(r[0]) + (K.filter(function (x) { return x[0] === r[0]; }).length > 1 ? ' ' + r[1] : ''); });
       var g3 = el('div', { class: 'grafik', style: 'height:300px' });
       var kk = [{ Label: 'Tahun buku', Tipe: 'teks' }, { Label: 'Rubrik', Tipe: 'teks' }, { Label: 'Skor', Tipe: 'desimal' }, { Label: 'Kategori', Tipe: 'teks' },
-        { Label: 'Grade', Tipe: 'teks' }, { Label: 'Cakupan', Tipe: 'desimal' }, { Label: 'Perubahan', Tipe: 'teks' }];
+        { Label: 'Grade', Tipe: 'teks' }, { Label: 'Cakupan', Tipe: 'persen' }, { Label: 'Perubahan', Tipe: 'teks' }];
       var t2 = el('table'); tabel(t2, kk, K);
-      grid.appendChild(panel('Riwayat skor kesehatan', '', [g3, el('div', { class: 'gulir' }, [t2])], false));
+      var ph = panel('Riwayat skor kesehatan', '', [g3, el('div', { class: 'gulir' }, [t2])], false);
+      ph.querySelector('footer').appendChild(unduhan('kesehatan-' + p.nik, kk, K));
+      grid.appendChild(ph);
       P.gambar(g3, { legend: { show: false }, tooltip: { trigger: 'axis' }, xAxis: [{ data: ky }], yAxis: [{ max: 100 }],
         series: [{ type: 'line', name: 'Skor', data: K.map(function (r) { return r[2]; }) }] }, 'desimal');
       var I = d.i || [];
@@ -510,11 +590,7 @@
       var last = K[K.length - 1];
       var pi = panel('Lembar kerja penilaian terakhir', 'Rubrik ' + last[1] + ', tahun buku ' + last[0] + '. Indikator tanpa data: tidak dinilai (bukan nol).',
         [I.length ? el('div', { class: 'gulir' }, [t3]) : el('div', { class: 'kosong', text: 'Rincian indikator belum tersedia.' })], false);
-      if (I.length) {
-        var u3 = el('a', { href: '#', text: 'CSV' });
-        u3.addEventListener('click', function (e) { e.preventDefault(); P.unduhCSV('penilaian-' + p.nik + '.csv', ik, I); });
-        pi.querySelector('footer').appendChild(el('span', { class: 'unduh' }, ['Unduh: ', u3]));
-      }
+      if (I.length) pi.querySelector('footer').appendChild(unduhan('penilaian-' + p.nik, ik, I));
       grid.appendChild(pi);
     } else {
       grid.appendChild(panel('Kesehatan', '', [el('div', { class: 'kosong', text: 'Koperasi ini belum dinilai kesehatannya.' })], true));

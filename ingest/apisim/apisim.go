@@ -197,8 +197,11 @@ type Server struct {
 }
 
 // Start serves recs on a free loopback port.
-func Start(recs []Laporan, opt Options) (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func Start(recs []Laporan, opt Options) (*Server, error) { return StartOn("127.0.0.1:0", recs, opt) }
+
+// StartOn serves recs on addr (host:port).
+func StartOn(addr string, recs []Laporan, opt Options) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}

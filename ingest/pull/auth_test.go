@@ -3,6 +3,8 @@ package pull
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -94,5 +96,32 @@ func TestAuth(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A redirect to another host is refused before the API key could follow it.
+func TestRedirectElsewhereRefused(t *testing.T) {
+	leaked := make(chan string, 1)
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked <- r.Header.Get("X-API-Key")
+		w.Write([]byte(`{"data": []}`))
+	}))
+	defer evil.Close()
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.Replace(evil.URL, "127.0.0.1", "localhost", 1)+"/steal", http.StatusFound)
+	}))
+	defer app.Close()
+	ws, _ := newWS(t)
+	s := config.DefaultSumber()
+	s.Nama, s.URL, s.Auth, s.TokenEnv = "app", app.URL+"/laporan", "api_key", "UJI_KUNCI"
+	t.Setenv("UJI_KUNCI", "kunci-rahasia-77")
+	_, err := Pull(context.Background(), ws, &s, Options{Clock: newFakeClock()})
+	if err == nil || !strings.Contains(err.Error(), "mengalihkan ke host lain") {
+		t.Fatalf("want the redirect refused, got %v", err)
+	}
+	select {
+	case k := <-leaked:
+		t.Fatalf("the other host received the key %q", k)
+	default:
 	}
 }

@@ -63,7 +63,7 @@ type fetcher struct {
 
 func newFetcher(src *config.Sumber, client *http.Client, clock Clock, log *slog.Logger) *fetcher {
 	if client == nil {
-		client = &http.Client{}
+		client = &http.Client{CheckRedirect: sameOrigin}
 	}
 	if clock == nil {
 		clock = RealClock
@@ -76,6 +76,19 @@ func newFetcher(src *config.Sumber, client *http.Client, clock Clock, log *slog.
 		limiter: rate.NewLimiter(rate.Every(per), 1),
 		maxBody: int64(src.MaxBodyMB) << 20,
 	}
+}
+
+// sameOrigin refuses a redirect to another scheme or host: Go drops Authorization on such a
+// redirect, but not an API-key header, and the credentials are for the configured host only.
+func sameOrigin(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return permanentError{errors.New("terlalu banyak pengalihan (redirect)")}
+	}
+	first := via[0].URL
+	if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+		return permanentError{fmt.Errorf("sumber mengalihkan ke host lain (%s); ditolak agar rahasia tidak terkirim ke sana", req.URL.Host)}
+	}
+	return nil
 }
 
 // secret reads a credential from the environment. The error names the variable, never a value.
@@ -137,7 +150,11 @@ func (f *fetcher) get(ctx context.Context, url string) (*response, error) {
 		case Done:
 			return &response{Body: body, Header: hdr, Attempts: attempt}, nil
 		case Retry:
-			f.log.Warn("pull: retrying page", "source", f.src.Nama, "url", url, "status", status, "attempt", attempt, "wait", d, "err", errString(err))
+			attrs := []any{"source", f.src.Nama, "url", url, "status", status, "attempt", attempt, "wait", d.Round(time.Millisecond)}
+			if err != nil {
+				attrs = append(attrs, "err", f.redact(err.Error()))
+			}
+			f.log.Warn("pull: retrying page", attrs...)
 			if err := f.clock.Sleep(ctx, d); err != nil {
 				return nil, err
 			}
@@ -156,13 +173,6 @@ func (f *fetcher) get(ctx context.Context, url string) (*response, error) {
 func isPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
-}
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }
 
 // wait honours the rate limit on the pull's clock.

@@ -49,7 +49,6 @@ func (c *fakeClock) waits(over time.Duration) []time.Duration {
 	return out
 }
 
-
 // newWS makes a fresh workspace (a real DuckDB file in a temp dir).
 func newWS(t *testing.T) (*workspace.Workspace, *bytes.Buffer) {
 	t.Helper()

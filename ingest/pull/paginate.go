@@ -66,13 +66,15 @@ var linkNextRe = regexp.MustCompile(`<([^>]*)>\s*;[^,]*\brel="?next"?`)
 // page, n the records on it, reqURL the page's URL (a relative next link resolves against it).
 func next(src *config.Sumber, pos Position, body any, n int, link, reqURL string) (Position, bool, error) {
 	switch src.Paginasi {
+	// page and offset end at an empty page, not a short one: many APIs cap the page size below what
+	// was asked (GitHub at 100), and a short page taken for the last would silently drop the rest.
 	case "page":
-		if n < src.UkuranHalaman || n == 0 {
+		if n == 0 {
 			return Position{}, false, nil
 		}
 		return Position{Page: pos.Page + 1}, true, nil
 	case "offset":
-		if n < src.UkuranHalaman || n == 0 {
+		if n == 0 {
 			return Position{}, false, nil
 		}
 		return Position{Offset: pos.Offset + n}, true, nil
@@ -88,11 +90,14 @@ func next(src *config.Sumber, pos Position, body any, n int, link, reqURL string
 	case "next_link":
 		var raw string
 		if src.NextPath != "" {
-			s, err := textAt(body, src.NextPath)
-			if err != nil {
-				return Position{}, false, err
+			v, _ := Lookup(body, splitPath(src.NextPath))
+			switch x := v.(type) {
+			case nil:
+			case string:
+				raw = x
+			default:
+				return Position{}, false, fmt.Errorf("sumber %q: %s di jawaban berisi %s, bukan tautan", src.Nama, src.NextPath, jsonType(v))
 			}
-			raw = s
 		} else if m := linkNextRe.FindStringSubmatch(link); m != nil {
 			raw = m[1]
 		}

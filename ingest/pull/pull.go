@@ -15,7 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -41,25 +43,28 @@ type Options struct {
 
 // PageResult is what happened to one page.
 type PageResult struct {
-	Page     int
-	URL      string
-	Records  int
-	Attempts int
-	Summary  *ingest.Summary
+	Page     int             `json:"page"`
+	URL      string          `json:"url"`
+	Records  int             `json:"records"`
+	Attempts int             `json:"attempts"`
+	Summary  *ingest.Summary `json:"summary"`
 }
 
 // Result of pulling one source.
 type Result struct {
-	Source                                     string
-	Pages                                      []PageResult
-	Resumed                                    bool // continued a pull that stopped before its last page
-	Complete                                   bool // reached the last page
-	RowsRead, Accepted, Quarantined, Duplicate int
-	Watermark                                  string
-	Duration                                   time.Duration
+	Source      string        `json:"source"`
+	Pages       []PageResult  `json:"pages"`
+	Resumed     bool          `json:"resumed"`  // continued a pull that stopped before its last page
+	Complete    bool          `json:"complete"` // reached the last page
+	RowsRead    int           `json:"rows_read"`
+	Accepted    int           `json:"rows_accepted"`
+	Quarantined int           `json:"rows_quarantined"`
+	Duplicate   int           `json:"rows_duplicate"`
+	Watermark   string        `json:"watermark"`
+	Duration    time.Duration `json:"duration_ns"`
 	// For a dry run: the records of the page and their inputs, to show how they map.
-	Records []any
-	Inputs  []ingest.Input
+	Records []any          `json:"-"`
+	Inputs  []ingest.Input `json:"-"`
 }
 
 var (
@@ -112,7 +117,11 @@ func Pull(ctx context.Context, ws *workspace.Workspace, src *config.Sumber, opt 
 		opt.Log.Info("pull: resuming", "source", src.Nama, "after_page", page)
 	}
 	res.Watermark = st.Watermark
+	if u, err := url.Parse(src.URL); err == nil && u.Scheme == "http" && src.Auth != "none" && !loopback(u.Hostname()) {
+		opt.Log.Warn("pull: credentials sent without TLS; use https", "source", src.Nama, "host", u.Host)
+	}
 	f := newFetcher(src, opt.Client, opt.Clock, opt.Log)
+	var prevHash [32]byte
 	for n := 0; ; n++ {
 		if n >= src.MaxHalaman {
 			opt.Log.Warn("pull: page limit reached; the next pull continues", "source", src.Nama, "max_halaman", src.MaxHalaman)
@@ -135,6 +144,12 @@ func Pull(ctx context.Context, ws *workspace.Workspace, src *config.Sumber, opt 
 			return res, fmt.Errorf("sumber %q: halaman %s: %w; tidak ada yang dimuat", src.Nama, u, err)
 		}
 		page++
+		h := sha256.Sum256(resp.Body)
+		// A source that ignores the paging parameters answers the same page for ever.
+		if len(recs) > 0 && h == prevHash {
+			return res, fmt.Errorf("sumber %q memberi halaman yang sama dua kali berturut-turut (%s); periksa page_param/offset_param/size_param", src.Nama, u)
+		}
+		prevHash = h
 		seen := maxSeen
 		if src.SinceField != "" {
 			for _, r := range recs {
@@ -157,7 +172,6 @@ func Pull(ctx context.Context, ws *workspace.Workspace, src *config.Sumber, opt 
 		}
 		b := &ingest.Batch{Source: SourceKey(src.Nama), Filename: u, Size: int64(len(resp.Body)), Kind: ingest.KindLaporan,
 			RawJSON: string(resp.Body), Labels: m.Labels(), Unrecognised: m.Unmapped(recs, src.SinceField)}
-		h := sha256.Sum256(resp.Body)
 		b.SHA256 = hex.EncodeToString(h[:])
 		sheet := fmt.Sprintf("halaman %d", page)
 		for i, r := range recs {
@@ -231,6 +245,14 @@ func (r *Result) add(p PageResult) {
 	r.Accepted += p.Summary.Accepted
 	r.Quarantined += p.Summary.Quarantined
 	r.Duplicate += p.Summary.Duplicate
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // findSubmission: an earlier submission with the same bytes, or 0.

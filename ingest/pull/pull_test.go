@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/ingest"
 	"github.com/pantau-koperasi/pantau/ingest/apisim"
 	"github.com/pantau-koperasi/pantau/internal/config"
 )
@@ -17,14 +19,17 @@ import (
 // Every pagination style reads exactly the app's rows: 7 records in pages of 3 are 3 pages, each a
 // submission with its body kept, and the figures arrive as the app meant them.
 func TestPaginationStyles(t *testing.T) {
+	// page and offset end at the first empty page (a short page may be a server's cap), so they
+	// make one request more than the styles where the source says there is no next page.
 	cases := []struct {
 		name, path, paginasi, nextPath string
+		requests                       int
 	}{
-		{"page", apisim.PathPage, "page", ""},
-		{"offset", apisim.PathOffset, "offset", ""},
-		{"cursor", apisim.PathCursor, "cursor", "next_cursor"},
-		{"next_link body", apisim.PathLink, "next_link", "links.next"},
-		{"next_link header", apisim.PathLink, "next_link", ""},
+		{"page", apisim.PathPage, "page", "", 4},
+		{"offset", apisim.PathOffset, "offset", "", 4},
+		{"cursor", apisim.PathCursor, "cursor", "next_cursor", 3},
+		{"next_link body", apisim.PathLink, "next_link", "links.next", 3},
+		{"next_link header", apisim.PathLink, "next_link", "", 3},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -40,8 +45,8 @@ func TestPaginationStyles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !res.Complete || len(res.Pages) != 3 || res.Accepted != 7 || res.Quarantined != 0 {
-				t.Fatalf("complete=%v pages=%d accepted=%d quarantined=%d", res.Complete, len(res.Pages), res.Accepted, res.Quarantined)
+			if !res.Complete || len(res.Pages) != c.requests || len(srv.Requests()) != c.requests || res.Accepted != 7 || res.Quarantined != 0 {
+				t.Fatalf("complete=%v pages=%d requests=%d accepted=%d quarantined=%d", res.Complete, len(res.Pages), len(srv.Requests()), res.Accepted, res.Quarantined)
 			}
 			if got := loadedNIKs(t, ws); !slices.Equal(got, wantNIKs(7)) {
 				t.Fatalf("loaded %v", got)
@@ -421,5 +426,79 @@ func TestWrongTypesQuarantined(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("quarantine\n got %v\nwant %v", got, want)
+	}
+}
+
+// A page slower than the timeout is a network error: retried, then the pull fails naming the page,
+// with nothing of it written. A slow page within the timeout simply loads.
+func TestTimeout(t *testing.T) {
+	srv, err := apisim.Start(laporans(4), apisim.Options{SlowPage: 2, SlowBy: 1100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ws, _ := newWS(t)
+	src := source(t, srv, apisim.PathOffset, "offset", 2)
+	src.TimeoutDetik, src.MaxPercobaan = 1, 2
+	res, err := Pull(context.Background(), ws, src, Options{Clock: newFakeClock()})
+	if err == nil || !strings.Contains(err.Error(), "tidak dapat dihubungi setelah 2 percobaan") || !strings.Contains(err.Error(), "offset=2") {
+		t.Fatalf("want a timeout naming the page, got %v", err)
+	}
+	if res.Accepted != 2 {
+		t.Fatalf("page 1 should be loaded: %d", res.Accepted)
+	}
+	src.TimeoutDetik = 5
+	res, err = Pull(context.Background(), ws, src, Options{Clock: newFakeClock()})
+	if err != nil || !res.Resumed || res.Accepted != 2 {
+		t.Fatalf("slow page within the timeout: %v %+v", err, res)
+	}
+	if got := loadedNIKs(t, ws); !slices.Equal(got, wantNIKs(4)) {
+		t.Fatalf("%v", got)
+	}
+}
+
+func TestProblemText(t *testing.T) {
+	p := ingest.Problem{Sheet: "halaman 2", Row: 3, Column: "shu", Label: "keuangan.shu", Reason: `"dua juta" bukan angka rupiah`}
+	if got := p.String(); got != `halaman 2, rekaman 3, kolom keuangan.shu: "dua juta" bukan angka rupiah` {
+		t.Fatal(got)
+	}
+}
+
+// A server that caps the page size below what was asked still yields every row: a short page is
+// not taken for the last one.
+func TestServerCapsPageSize(t *testing.T) {
+	for _, style := range []struct{ path, paginasi string }{{apisim.PathPage, "page"}, {apisim.PathOffset, "offset"}} {
+		srv, err := apisim.Start(laporans(7), apisim.Options{MaxPerPage: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, _ := newWS(t)
+		src := source(t, srv, style.path, style.paginasi, 5)
+		if _, err := Pull(context.Background(), ws, src, Options{Clock: newFakeClock()}); err != nil {
+			t.Fatal(err)
+		}
+		if got := loadedNIKs(t, ws); !slices.Equal(got, wantNIKs(7)) {
+			t.Fatalf("%s: loaded %v", style.paginasi, got)
+		}
+		srv.Close()
+	}
+}
+
+// A server that ignores the paging parameters would be read for ever: the second identical page
+// stops the pull with a message naming the parameters.
+func TestSourceIgnoringPaging(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"data": [{"nik": "3276010000000001", "nama_koperasi": "KSP", "tahun_buku": 2024}]}`))
+	}))
+	defer srv.Close()
+	ws, _ := newWS(t)
+	s := config.DefaultSumber()
+	s.Nama, s.URL = "app", srv.URL
+	_, err := Pull(context.Background(), ws, &s, Options{Clock: newFakeClock()})
+	if err == nil || !strings.Contains(err.Error(), "halaman yang sama dua kali") {
+		t.Fatalf("want the loop stopped, got %v", err)
+	}
+	if got := loadedNIKs(t, ws); len(got) != 1 {
+		t.Fatalf("%v", got)
 	}
 }

@@ -87,6 +87,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		if n < 0 {
 			return 0, false
 		}
+		if n > 1_000_000 { // beyond any cap, and time.Duration would overflow
+			n = 1_000_000
+		}
 		return time.Duration(n) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {

@@ -21,6 +21,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pantau-koperasi/pantau/ingest"
@@ -46,11 +47,23 @@ type Options struct {
 	MaxRows      int   // default api.max_rows_per_request
 	MaxKeyLength int   // default api.max_idempotency_key
 	Log          *slog.Logger
+	// WriterLock, when set, is the server's global writer lock (the one its jobs hold: a transform
+	// must not see a load appear half-way). A request waits for it up to LockWait, then is answered
+	// 503 with Retry-After, so the client retries later with the same Idempotency-Key.
+	WriterLock func(ctx context.Context) (release func(), err error)
+	LockWait   time.Duration // default 3 s
 }
 
 type handler struct {
 	ws  *workspace.Workspace
 	opt Options
+	// mu serialises requests from authentication to answer. Reports arrive a few a day per
+	// cooperative, so this costs nothing, and it keeps a request's reads (token, idempotency key,
+	// earlier submissions) from overlapping another request's load: DuckDB 1.1 (go-duckdb 1.8.2)
+	// has a race between an append on one connection and a scan on another (duckdb/duckdb#19570),
+	// which TestIdempotencyConcurrent hit as NULLs through a WHERE … IS NOT NULL and as an Arrow
+	// insert that read nothing.
+	mu sync.Mutex
 }
 
 // NewHandler serves POST /api/v1/laporan and GET /api/v1/openapi.json (mount it at /api/v1/).
@@ -63,6 +76,9 @@ func NewHandler(ws *workspace.Workspace, opt Options) http.Handler {
 	}
 	if opt.MaxKeyLength <= 0 {
 		opt.MaxKeyLength = ws.Config.API.MaxKeyLength
+	}
+	if opt.LockWait <= 0 {
+		opt.LockWait = 3 * time.Second
 	}
 	if opt.Log == nil {
 		opt.Log = ws.Log
@@ -164,7 +180,7 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	tok, ok := h.auth(w, r)
+	bearer, ok := bearerToken(w, r)
 	if !ok {
 		return
 	}
@@ -179,6 +195,7 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Idempotency-Key harus teks ASCII tanpa spasi kendali, paling panjang %d karakter", h.opt.MaxKeyLength), nil)
 		return
 	}
+	// The body is read before taking the lock, so a slow client holds up no one else.
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opt.MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -188,6 +205,24 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeError(w, http.StatusBadRequest, "isi_tidak_terbaca", "isi permintaan tidak dapat dibaca: "+err.Error(), nil)
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.opt.WriterLock != nil {
+		lctx, cancel := context.WithTimeout(ctx, h.opt.LockWait)
+		release, err := h.opt.WriterLock(lctx)
+		cancel()
+		if err != nil {
+			w.Header().Set("Retry-After", "30")
+			writeError(w, http.StatusServiceUnavailable, "sibuk",
+				"gudang data sedang dipakai tugas terjadwal; kirim ulang dalam 30 detik dengan Idempotency-Key yang sama", nil)
+			return
+		}
+		defer release()
+	}
+	tok, ok := h.auth(w, r, bearer)
+	if !ok {
 		return
 	}
 	sum := sha256.Sum256(body)
@@ -207,13 +242,19 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("token %q hanya boleh melapor untuk NIK %s; tidak ada yang disimpan", tok.Name, tok.NIK), details)
 		return
 	}
-	// The same bytes again (without a key, or under a new one) change nothing.
-	prev, err := findSubmission(ctx, h.ws, hash)
+	// The same bytes again from the same token (without a key, or under a new one) change nothing.
+	// Per token: two cooperatives may send identical bodies that leave nik to their tokens.
+	by := fmt.Sprintf("token #%d %s", tok.ID, tok.Name)
+	prev, err := findSubmission(ctx, h.ws, hash, by)
 	if err != nil {
 		h.fail(w, err)
 		return
 	}
 	if prev > 0 {
+		// A concurrent retry with this key may have committed since the check above: its answer wins.
+		if key != "" && h.replay(ctx, w, tok, key, hash) {
+			return
+		}
 		writeJSON(w, http.StatusOK, Result{SubmissionID: prev, Status: ingest.StatusDuplikat.String(), Rows: []RowResult{}, Warnings: []string{},
 			Message: fmt.Sprintf("isi yang sama persis sudah diterima sebagai kiriman #%d; tidak ada yang berubah", prev)})
 		return
@@ -233,7 +274,7 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 	res := &ingest.Summary{File: name, SHA256: hash, Kind: b.Kind.String()}
 	var out Result
 	var outJSON []byte
-	err = ingest.Process(ctx, h.ws, b, ingest.Options{Source: "push", ReceivedBy: fmt.Sprintf("token #%d %s", tok.ID, tok.Name),
+	err = ingest.Process(ctx, h.ws, b, ingest.Options{Source: "push", ReceivedBy: by,
 		InTx: func(ctx context.Context, conn *sql.Conn, id int64) error {
 			out = result(id, res, items)
 			var err error
@@ -269,16 +310,20 @@ func (h *handler) fail(w http.ResponseWriter, err error) {
 	writeError(w, http.StatusInternalServerError, "galat_server", "laporan tidak dapat disimpan karena galat di server; tidak ada yang disimpan, kirim ulang nanti", nil)
 }
 
-// auth checks the bearer token; it answers 401 itself when there is none that works.
-func (h *handler) auth(w http.ResponseWriter, r *http.Request) (*Token, bool) {
-	v := r.Header.Get("Authorization")
-	scheme, tok, ok := strings.Cut(v, " ")
+// bearerToken reads "Authorization: Bearer <token>"; it answers 401 itself when there is none.
+func bearerToken(w http.ResponseWriter, r *http.Request) (string, bool) {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="pantau"`)
 		writeError(w, http.StatusUnauthorized, "tanpa_token", "sertakan token API: Authorization: Bearer <token> (dibuat dengan `pantau token create`)", nil)
-		return nil, false
+		return "", false
 	}
-	t, err := authenticate(r.Context(), h.ws.WH, strings.TrimSpace(tok))
+	return strings.TrimSpace(tok), true
+}
+
+// auth finds the live token; it answers 401 itself when the token is unknown or revoked.
+func (h *handler) auth(w http.ResponseWriter, r *http.Request, bearer string) (*Token, bool) {
+	t, err := authenticate(r.Context(), h.ws.WH, bearer)
 	if err != nil {
 		h.fail(w, err)
 		return nil, false
@@ -506,9 +551,9 @@ func result(id int64, s *ingest.Summary, items []map[string]any) Result {
 	return out
 }
 
-func findSubmission(ctx context.Context, ws *workspace.Workspace, hash string) (int64, error) {
+func findSubmission(ctx context.Context, ws *workspace.Workspace, hash, by string) (int64, error) {
 	var id int64
-	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status <> 'uji' ORDER BY id LIMIT 1`, hash).Scan(&id)
+	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND source = 'push' AND received_by = ? AND status <> 'uji' ORDER BY id LIMIT 1`, hash, by).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -228,6 +229,9 @@ func TestPushAccepted(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM raw.api_pages`); n != 1 {
 		t.Fatalf("%d request bodies kept, want 1", n)
 	}
+	if n := e.count(t, `SELECT count(*) FROM ops.api_tokens WHERE last_used_at IS NOT NULL`); n != 1 {
+		t.Fatalf("last_used_at not recorded")
+	}
 	// One report as a bare object works too.
 	ex = e.do(t, "POST", PathLaporan, auth(tok), []byte(`{"nik": "3276010000000004", "nama_koperasi": "Koperasi Empat", "tahun_buku": 2024}`))
 	if ex.status != 200 || ex.requestErr != nil {
@@ -406,5 +410,94 @@ func TestOpenAPIServed(t *testing.T) {
 	ex := e.do(t, "GET", PathOpenAPI, nil, nil)
 	if ex.status != 200 || !bytes.Equal(ex.body, OpenAPI()) || ex.requestErr != nil {
 		t.Fatalf("%d %v", ex.status, ex.requestErr)
+	}
+}
+
+// Two cooperatives sending the same bytes (nik left to their tokens) are two reports, not a duplicate.
+func TestSameBodyTwoCooperatives(t *testing.T) {
+	e := newEnv(t, Options{})
+	a, b := e.token(t, ScopeKoperasi, nikA), e.token(t, ScopeKoperasi, nikB)
+	body := []byte(`{"nama_koperasi": "Koperasi Serba Usaha", "tahun_buku": 2024}`)
+	for _, tok := range []string{a, b} {
+		ex := e.do(t, "POST", PathLaporan, auth(tok), body)
+		var res Result
+		ex.json(t, &res)
+		if ex.status != 200 || res.Status != "diterima" || res.RowsAccepted != 1 {
+			t.Fatalf("%d %s", ex.status, ex.body)
+		}
+	}
+	if got := e.count(t, `SELECT count(DISTINCT nik) FROM raw.laporan`); got != 2 {
+		t.Fatalf("%d cooperatives stored, want 2", got)
+	}
+}
+
+// Concurrent retries with one Idempotency-Key store the report once and all get the same answer.
+func TestIdempotencyConcurrent(t *testing.T) {
+	e := newEnv(t, Options{})
+	tok := e.token(t, ScopeKantor, "")
+	h := auth(tok)
+	h["Idempotency-Key"] = "serentak-1"
+	body := []byte(`[{"nik": "3276010000000001", "nama_koperasi": "KSP Maju", "tahun_buku": 2024}]`)
+	const n = 6
+	answers := make([][]byte, n)
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", e.srv.URL+PathLaporan, bytes.NewReader(body))
+			for k, v := range h {
+				req.Header.Set(k, v)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return
+			}
+			defer resp.Body.Close()
+			answers[i], _ = io.ReadAll(resp.Body)
+			codes[i] = resp.StatusCode
+		}(i)
+	}
+	wg.Wait()
+	for i := range answers {
+		if codes[i] != 200 || !bytes.Equal(answers[i], answers[0]) {
+			t.Fatalf("answer %d: %d %s, first %s", i, codes[i], answers[i], answers[0])
+		}
+	}
+	if got := e.count(t, `SELECT count(*) FROM raw.laporan`); got != 1 {
+		t.Fatalf("%d rows stored, want 1", got)
+	}
+}
+
+// While a scheduled job holds the server's writer lock, a push is answered 503 with Retry-After and
+// nothing is written; once the lock is free the same request goes through.
+func TestBusyWarehouse(t *testing.T) {
+	lock := make(chan struct{}, 1)
+	e := newEnv(t, Options{LockWait: 50 * time.Millisecond, WriterLock: func(ctx context.Context) (func(), error) {
+		select {
+		case lock <- struct{}{}:
+			return func() { <-lock }, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}})
+	tok := e.token(t, ScopeKantor, "")
+	h := auth(tok)
+	h["Idempotency-Key"] = "sibuk-1"
+	body := []byte(`{"nik": "3276010000000001", "nama_koperasi": "KSP Maju", "tahun_buku": 2024}`)
+	lock <- struct{}{} // a job runs
+	ex := e.do(t, "POST", PathLaporan, h, body)
+	if ex.status != 503 || ex.header.Get("Retry-After") != "30" {
+		t.Fatalf("busy: %d %v %s", ex.status, ex.header, ex.body)
+	}
+	e.nothingWritten(t)
+	<-lock // the job ends
+	ex = e.do(t, "POST", PathLaporan, h, body)
+	if ex.status != 200 {
+		t.Fatalf("after the job: %d %s", ex.status, ex.body)
+	}
+	if len(lock) != 0 {
+		t.Fatal("the writer lock was not released")
 	}
 }

@@ -124,6 +124,8 @@ type Publish struct {
 	Judul string `toml:"judul" doc:"Title of the dashboards."`
 	// Catatan is a footer line on every page (e.g. the office's address or a data-use notice).
 	Catatan string `toml:"catatan" doc:"A line shown at the foot of every dashboard page (e.g. the office's address or a notice on the use of the data); empty for none."`
+	// Publik is where scheduled publishes also write the public build (pantau publish --public).
+	Publik string `toml:"publik" doc:"Folder (relative to the workspace) where every scheduled publish (pantau run, the nightly job) also writes the public build: the directory and aggregate pages, without follow-up, data quality or personal data. Empty for none; it must differ from paths.public."`
 }
 
 // Serve settings.
@@ -201,6 +203,9 @@ func (c *Config) normalise() error {
 	}
 	if c.Transform.HoldBelowRatio < 0 || c.Transform.HoldBelowRatio > 1 {
 		errs = append(errs, fmt.Errorf("transform.hold_below_ratio harus di antara 0 dan 1, bukan %v", c.Transform.HoldBelowRatio))
+	}
+	if c.Publish.Publik != "" && filepath.Clean(c.Publish.Publik) == filepath.Clean(c.Paths.Public) {
+		errs = append(errs, fmt.Errorf("publish.publik %q sama dengan paths.public: versi publik akan menimpa dasbor internal", c.Publish.Publik))
 	}
 	if !isColour(c.Kantor.WarnaUtama) {
 		errs = append(errs, fmt.Errorf("kantor.warna_utama %q bukan warna #rrggbb", c.Kantor.WarnaUtama))

@@ -53,14 +53,27 @@ func (d *Dataset) appReports() []apisim.Laporan {
 	return out
 }
 
+// AppToken is the bearer token of the demo app of d (a demo secret, not a real one).
+func AppToken(d *Dataset) string { return fmt.Sprintf("demo-%d-%d", d.FirstYear, len(d.appReports())) }
+
+// AppTokenEnv is the environment variable the demo's [[sumber]] reads the token from.
+const AppTokenEnv = appTokenEnv
+
 // startApp serves the app's reports and returns the [[sumber]] that pulls them. The source lives in
 // memory only: written to pantau.toml it would point at a port that is gone once the demo ends.
 func startApp(d *Dataset) (*apisim.Server, config.Sumber, int, error) {
+	return StartApp(d, "127.0.0.1:0")
+}
+
+// StartApp serves the demo app of dataset d on addr (`pantau sources sim` runs it by hand) and
+// returns the [[sumber]] that pulls it and the number of reports it serves; it sets the token's
+// environment variable for this process.
+func StartApp(d *Dataset, addr string) (*apisim.Server, config.Sumber, int, error) {
 	recs := d.appReports()
 	// At least four pages, so the retried and the slow page happen in every demo size.
 	size := min(max((len(recs)+3)/4, 5), 50)
-	token := fmt.Sprintf("demo-%d-%d", d.FirstYear, len(recs))
-	srv, err := apisim.Start(recs, apisim.Options{
+	token := AppToken(d)
+	srv, err := apisim.StartOn(addr, recs, apisim.Options{
 		BearerToken: token, MaxPerPage: size,
 		Fail500:  map[int]int{2: 1}, // page 2 fails once: the pull retries it
 		SlowPage: 3, SlowBy: 300 * time.Millisecond,
@@ -68,9 +81,7 @@ func startApp(d *Dataset) (*apisim.Server, config.Sumber, int, error) {
 	if err != nil {
 		return nil, config.Sumber{}, 0, err
 	}
-	if os.Getenv(appTokenEnv) == "" {
-		os.Setenv(appTokenEnv, token)
-	}
+	os.Setenv(appTokenEnv, token) // this process's source reads it like a real secret
 	s := config.DefaultSumber()
 	s.Nama, s.URL = "aplikasi-ksp", srv.URL+apisim.PathPage
 	s.Auth, s.TokenEnv = "bearer", appTokenEnv

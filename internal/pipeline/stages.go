@@ -157,7 +157,12 @@ func Archive(ws *workspace.Workspace, path string, id int64) error {
 
 func init() {
 	Register(Publish, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		_, err := dashboards.Publish(ctx, ws, dashboards.Options{})
-		return 0, err
+		res, err := dashboards.PublishResult(ctx, ws, dashboards.Options{})
+		if err != nil || ws.Config.Publish.Publik == "" {
+			return res.Koperasi, err
+		}
+		// The public build (directory and aggregates, no personal data) beside the internal one.
+		_, err = dashboards.PublishResult(ctx, ws, dashboards.Options{Dir: ws.Config.Abs(ws.Config.Publish.Publik), Public: true})
+		return res.Koperasi, err
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -136,8 +137,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PostFormValue("username")
+	key := throttleKey(name, r.RemoteAddr)
+	if d := s.throttle.wait(key, s.opt.Now()); d > 0 {
+		s.metrics.logins.WithLabelValues("ditahan").Inc()
+		s.log.Warn("login throttled", "user", name, "remote", r.RemoteAddr, "wait", d)
+		s.showLogin(w, r, http.StatusTooManyRequests, fmt.Sprintf("terlalu banyak percobaan masuk yang gagal; coba lagi dalam %d menit", int(d.Minutes())+1))
+		return
+	}
 	u, err := users.Authenticate(r.Context(), s.ws.WH, name, r.PostFormValue("password"))
 	if err != nil {
+		s.throttle.fail(key, s.opt.Now())
 		s.metrics.logins.WithLabelValues("gagal").Inc()
 		s.log.Warn("login refused", "user", name, "remote", r.RemoteAddr)
 		if !errors.Is(err, users.ErrBadLogin) {
@@ -154,6 +163,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, "Gagal masuk", "sesi tidak dapat dibuat; coba lagi")
 		return
 	}
+	s.throttle.reset(key)
 	s.metrics.logins.WithLabelValues("berhasil").Inc()
 	setUser(r, u.Username)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", HttpOnly: true,

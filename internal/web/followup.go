@@ -12,20 +12,34 @@ import (
 )
 
 // FollowUps is what the follow-up pages need from the follow-up module (scoring/tindaklanjut, see
-// the contract). The pages are written against this interface so they do not wait for that module;
-// cmd/pantau adapts the real package to it.
+// the contract). The pages were written against this interface before that module landed;
+// TindakLanjut (tindaklanjut.go) adapts the real package to it.
 type FollowUps interface {
 	List(ctx context.Context, f CaseFilter) ([]Case, error)
 	Get(ctx context.Context, id int64) (Case, []AuditEntry, error)
 	Assign(ctx context.Context, actor string, id int64, petugas string) error
 	AddNote(ctx context.Context, actor string, id int64, text string) error
 	SetStatus(ctx context.Context, actor string, id int64, status string) error
+	New(ctx context.Context, actor string, c NewCase) (int64, error)
+	// Reasons lists the reason codes with their labels, for the new-case form.
+	Reasons() []Reason
 }
+
+// NewCase mirrors tindaklanjut.NewCase.
+type NewCase struct {
+	NIK, Alasan, Prioritas, Petugas string
+	JatuhTempo                      *time.Time
+	Catatan                         string
+}
+
+// Reason is a reason code and its label.
+type Reason struct{ Code, Label string }
 
 // Case mirrors tindaklanjut.Case.
 type Case struct {
 	ID                                                            int64
 	NIK, NamaKoperasi, Alasan, Status, Prioritas, Petugas, Sumber string
+	Keterangan, Kecamatan                                         string
 	JatuhTempo                                                    *time.Time
 	DibuatPada, DiubahPada                                        time.Time
 	Catatan                                                       []Note
@@ -64,7 +78,34 @@ func (s *Server) followUpList(w http.ResponseWriter, r *http.Request, sess users
 		s.fail(w, r, http.StatusInternalServerError, "Tindak lanjut", err.Error())
 		return
 	}
-	s.render(w, r, http.StatusOK, "followup_list", s.page(&sess, "Tindak lanjut", map[string]any{"Cases": cases, "Filter": f, "Statuses": Statuses}))
+	s.render(w, r, http.StatusOK, "followup_list", s.page(&sess, "Tindak lanjut", map[string]any{"Cases": cases, "Filter": f, "Statuses": Statuses, "Reasons": s.opt.FollowUp.Reasons()}))
+}
+
+// followUpNew opens a case by hand (officials), then shows it.
+func (s *Server) followUpNew(w http.ResponseWriter, r *http.Request, sess users.Session) {
+	if s.opt.FollowUp == nil {
+		s.fail(w, r, http.StatusServiceUnavailable, "Tindak lanjut", "modul tindak lanjut belum tersedia di versi ini")
+		return
+	}
+	c := NewCase{NIK: strings.TrimSpace(r.PostFormValue("nik")), Alasan: r.PostFormValue("alasan"), Prioritas: r.PostFormValue("prioritas"),
+		Catatan: strings.TrimSpace(r.PostFormValue("catatan"))}
+	if v := r.PostFormValue("jatuh_tempo"); v != "" {
+		// A due date is a calendar date, not an instant: kept at UTC midnight so the DATE column
+		// holds the day the official chose.
+		d, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			s.fail(w, r, http.StatusBadRequest, "Tindak lanjut", "jatuh tempo harus tanggal (YYYY-MM-DD)")
+			return
+		}
+		c.JatuhTempo = &d
+	}
+	id, err := s.opt.FollowUp.New(r.Context(), sess.Username, c)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Kasus tidak dibuat", err.Error())
+		return
+	}
+	s.log.Info("follow-up case opened", "case", id, "user", sess.Username)
+	http.Redirect(w, r, "/tindak-lanjut/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 func (s *Server) caseID(w http.ResponseWriter, r *http.Request) (int64, bool) {

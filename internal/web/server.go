@@ -43,13 +43,14 @@ type Options struct {
 
 // Server is the web server's handler set.
 type Server struct {
-	ws      *workspace.Workspace
-	opt     Options
-	log     *slog.Logger
-	tmpl    map[string]*template.Template
-	metrics *metrics
-	loc     *time.Location
-	staging string
+	ws       *workspace.Workspace
+	opt      Options
+	log      *slog.Logger
+	tmpl     map[string]*template.Template
+	metrics  *metrics
+	loc      *time.Location
+	staging  string
+	throttle throttle
 }
 
 // New prepares the server (templates, metrics, the upload staging folder).
@@ -66,10 +67,11 @@ func New(ws *workspace.Workspace, opt Options) (*Server, error) {
 		return nil, fmt.Errorf("folder unggahan sementara: %w", err)
 	}
 	funcs := template.FuncMap{
-		"waktu":  s.formatTime,
-		"angka":  formatInt,
-		"join":   strings.Join,
-		"durasi": formatDuration,
+		"waktu":   s.formatTime,
+		"tanggal": formatDate,
+		"angka":   formatInt,
+		"join":    strings.Join,
+		"durasi":  formatDuration,
 	}
 	s.tmpl = map[string]*template.Template{}
 	for _, page := range []string{"login", "home", "upload", "report", "done", "jobs", "error", "followup_list", "followup_case"} {
@@ -98,9 +100,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /unggah", s.auth(users.Upload, s.uploadPage))
 	mux.HandleFunc("POST /unggah", s.auth(users.Upload, s.upload))
 	mux.HandleFunc("POST /unggah/konfirmasi", s.auth(users.Upload, s.confirm))
+	mux.HandleFunc("GET /unggah/templat.xlsx", s.auth(users.Upload, s.template))
 	mux.HandleFunc("GET /tugas", s.auth(users.ViewJobs, s.jobsPage))
 	mux.HandleFunc("POST /tugas/{name}/jalankan", s.auth(users.RunJobs, s.runJob))
 	mux.HandleFunc("GET /tindak-lanjut", s.auth(users.ViewFollowUp, s.followUpList))
+	mux.HandleFunc("POST /tindak-lanjut", s.auth(users.EditFollowUp, s.followUpNew))
 	mux.HandleFunc("GET /tindak-lanjut/{id}", s.auth(users.ViewFollowUp, s.followUpCase))
 	mux.HandleFunc("POST /tindak-lanjut/{id}/{aksi}", s.auth(users.EditFollowUp, s.followUpAction))
 	dash := http.StripPrefix("/dasbor/", http.FileServer(http.Dir(s.ws.Config.Abs(s.ws.Config.Paths.Public))))
@@ -117,7 +121,9 @@ func (s *Server) Handler() http.Handler {
 			http.Error(w, `{"error":"API push belum tersedia di versi ini"}`, http.StatusServiceUnavailable)
 		})
 	}
-	mux.Handle("/api/v1/", http.MaxBytesHandler(api, s.maxUpload()))
+	// The push API takes the scheduler's writer lock itself (push.Options.WriterLock), after its own
+	// request serialisation; wrapping it here as well would deadlock on the non-reentrant lock.
+	mux.Handle("/api/v1/", api)
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -224,6 +230,15 @@ func (s *Server) formatTime(v any) string {
 	}
 	lt := t.In(s.loc)
 	return fmt.Sprintf("%d %s %d %s %s", lt.Day(), bulan[lt.Month()-1], lt.Year(), lt.Format("15:04"), lt.Format("MST"))
+}
+
+// formatDate shows a calendar date (a DATE column, read as UTC midnight) without a zone shift.
+func formatDate(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "–"
+	}
+	u := t.UTC()
+	return fmt.Sprintf("%d %s %d", u.Day(), bulan[u.Month()-1], u.Year())
 }
 
 var bulan = [...]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}

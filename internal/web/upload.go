@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,6 +56,19 @@ func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, sess users.S
 	s.render(w, r, http.StatusOK, "upload", s.page(&sess, "Unggah laporan", map[string]any{"MaxMB": s.ws.Config.Serve.MaxUploadMB}))
 }
 
+// template serves the XLSX submission template for the office (the same as `pantau template`).
+func (s *Server) template(w http.ResponseWriter, r *http.Request, sess users.Session) {
+	var buf bytes.Buffer
+	opt := ingest.TemplateOptions{Wilayah: s.ws.Config.Kantor.Wilayah, Kantor: s.ws.Config.Kantor.Nama}
+	if err := ingest.WriteTemplate(&buf, opt); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, "Templat", err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="templat_laporan_koperasi.xlsx"`)
+	w.Write(buf.Bytes())
+}
+
 func (s *Server) uploadError(w http.ResponseWriter, r *http.Request, sess users.Session, status int, msg string) {
 	p := s.page(&sess, "Unggah laporan", map[string]any{"MaxMB": s.ws.Config.Serve.MaxUploadMB})
 	p.Error = msg
@@ -70,7 +84,7 @@ func cleanName(n string) string {
 		}
 		return r
 	}, n)
-	if n == "." || n == "" || n == "/" {
+	if n == "." || n == ".." || n == "" || n == "/" {
 		return "berkas"
 	}
 	if len(n) > 150 {
@@ -168,6 +182,14 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess users.Sess
 		s.fail(w, r, http.StatusNotFound, "Konfirmasi gagal", "unggahan ini tidak ditemukan: mungkin sudah dikonfirmasi, kedaluwarsa (24 jam), atau milik pengguna lain")
 		return
 	}
+	// Claim the staged upload: the rename succeeds for one request only, so a double click or two
+	// tabs cannot load (or queue) the same staged file twice or pull it from under each other.
+	claimed := dir + ".dipakai"
+	if err := os.Rename(dir, claimed); err != nil {
+		s.fail(w, r, http.StatusConflict, "Konfirmasi gagal", "unggahan ini sudah dikonfirmasi (atau sedang dikonfirmasi di jendela lain)")
+		return
+	}
+	dir = claimed
 	path := filepath.Join(dir, meta.Filename)
 	release, ok := s.opt.Runner.TryLockWriter()
 	if !ok {
@@ -189,9 +211,18 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess users.Sess
 	}
 	sum, err := ingest.IngestFile(r.Context(), s.ws, path, ingest.Options{Source: "upload", ReceivedBy: sess.Username, Filename: meta.Filename})
 	release()
-	if err != nil && (sum == nil || sum.Status != "ditolak") {
+	if err != nil {
 		s.log.Error("upload ingest", "file", meta.Filename, "err", err)
-		s.fail(w, r, http.StatusInternalServerError, "Gagal memuat", "berkas gagal dimuat: "+err.Error())
+		if sum == nil || sum.Status != "ditolak" {
+			// Not the file's fault (the warehouse, a cancelled request): put the claim back so the
+			// user can confirm again.
+			os.Rename(dir, strings.TrimSuffix(dir, ".dipakai"))
+			s.fail(w, r, http.StatusInternalServerError, "Gagal memuat", "berkas gagal dimuat; coba konfirmasi lagi: "+err.Error())
+			return
+		}
+		os.RemoveAll(dir)
+		s.metrics.uploads.WithLabelValues(sum.Status).Inc()
+		s.fail(w, r, http.StatusUnprocessableEntity, "Berkas ditolak", "berkas tidak dapat dibaca: "+sum.Message)
 		return
 	}
 	os.RemoveAll(dir)

@@ -33,6 +33,10 @@ type Assignment struct {
 	Jenis  []string
 }
 
+// jenisCodes are the jenis codes of SPEC §3.
+var jenisCodes = map[string]bool{"simpan_pinjam": true, "simpan_pinjam_syariah": true, "konsumen": true, "produsen": true,
+	"pemasaran": true, "jasa": true, "serba_usaha": true}
+
 // ParseAssignments reads "ksp-2016:simpan_pinjam,simpan_pinjam_syariah" and "umum-2026:*" lines; lines
 // for the same rubric merge.
 func ParseAssignments(lines []string, rs map[string]*Rubric) ([]Assignment, error) {
@@ -58,6 +62,8 @@ func ParseAssignments(lines []string, rs map[string]*Rubric) ([]Assignment, erro
 			switch {
 			case j == "*":
 				a.Jenis = nil
+			case j != "" && !jenisCodes[j]:
+				return nil, fmt.Errorf("kesehatan.penerapan: jenis %q tidak dikenal (pakai kode: simpan_pinjam, simpan_pinjam_syariah, konsumen, produsen, pemasaran, jasa, serba_usaha, atau *)", j)
 			case j != "" && a.Jenis != nil:
 				a.Jenis = append(a.Jenis, j)
 			}
@@ -307,11 +313,11 @@ func indicatorSQL(r *Rubric, jenis []string, asOf time.Time, st config.Status) (
 		where = append(where, "jenis IN ("+strings.Join(ph, ", ")+")")
 	}
 	if len(r.BerlakuJikaAda) > 0 {
-		var any []string
+		var present []string
 		for _, f := range r.BerlakuJikaAda {
-			any = append(any, warehouse.QuoteIdent(f)+" IS NOT NULL")
+			present = append(present, warehouse.QuoteIdent(f)+" IS NOT NULL")
 		}
-		where = append(where, "("+strings.Join(any, " OR ")+")")
+		where = append(where, "("+strings.Join(present, " OR ")+")")
 	}
 	var b strings.Builder
 	b.WriteString("INSERT INTO mart.kesehatan_indikator\nWITH input AS (SELECT * FROM (" + inputSQL + ")")
@@ -326,7 +332,7 @@ func indicatorSQL(r *Rubric, jenis []string, asOf time.Time, st config.Status) (
 		}
 		var miss []string
 		for _, f := range in.Fields() {
-			miss = append(miss, fmt.Sprintf("CASE WHEN %s IS NULL THEN '%s' END", warehouse.QuoteIdent(f), f))
+			miss = append(miss, fmt.Sprintf("CASE WHEN %s IS NULL THEN %s END", warehouse.QuoteIdent(f), warehouse.QuoteLiteral(f)))
 		}
 		fmt.Fprintf(&b, "    SELECT nik, tahun_buku, %d AS urutan, round(CAST((%s) AS DOUBLE), 9) AS nilai, concat_ws(',', %s) AS input_hilang FROM input\n",
 			i+1, in.Nilai, strings.Join(miss, ", "))
@@ -365,7 +371,10 @@ FROM m`
 
 // aggregate sums each report's indicators into a result.
 func aggregate(ctx context.Context, conn *sql.Conn, r *Rubric, minCakupan float64, grades map[string]string) ([]Result, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT nik, tahun_buku, coalesce(sum(skor) FILTER (WHERE dinilai), 0), coalesce(sum(bobot) FILTER (WHERE dinilai), 0),
+	// Sums in DECIMAL: a parallel DOUBLE sum depends on the order rows arrive in, and the same data must
+	// give the same score to the last bit on every run.
+	rows, err := conn.QueryContext(ctx, `SELECT nik, tahun_buku, coalesce(sum(skor::DECIMAL(18,9)) FILTER (WHERE dinilai), 0)::DOUBLE,
+			coalesce(sum(bobot::DECIMAL(18,9)) FILTER (WHERE dinilai), 0)::DOUBLE,
 			count(*) FILTER (WHERE dinilai), count(*)
 		FROM mart.kesehatan_indikator WHERE rubrik = ? GROUP BY nik, tahun_buku ORDER BY nik, tahun_buku`, r.ID)
 	if err != nil {

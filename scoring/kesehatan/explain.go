@@ -122,7 +122,10 @@ func Explain(ctx context.Context, db *sql.DB, nik string, tahun int, rubrik stri
 }
 
 // Angka formats a number the Indonesian way with the given decimals: 1234.5 → "1.234,50".
+// Halves round away from zero, as on a hand-filled form (5,625 → 5,63), not to even.
 func Angka(f float64, dec int) string {
+	p := math.Pow(10, float64(dec))
+	f = math.Round(f*p+math.Copysign(1e-9, f)) / p
 	s := fmt.Sprintf("%.*f", dec, f)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -258,7 +261,7 @@ func (w Worksheet) WriteText(out io.Writer) error {
 	fmt.Fprintf(out, "Kategori           : %s\n", kat)
 	if w.TahunSebelumnya != nil {
 		ch := map[string]string{"naik": "naik", "turun": "TURUN", "tetap": "tetap", "": "tidak dapat dibandingkan"}[w.Perubahan]
-		fmt.Fprintf(out, "Tahun buku %d     : %s — %s\n", *w.TahunSebelumnya, w.KategoriSebelumnya, ch)
+		fmt.Fprintf(out, "Tahun buku %d    : %s — %s\n", *w.TahunSebelumnya, w.KategoriSebelumnya, ch)
 	}
 	return nil
 }

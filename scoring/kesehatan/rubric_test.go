@@ -197,3 +197,36 @@ func TestHistoryNaikTurun(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAssignments(t *testing.T) {
+	rs, err := Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseAssignments([]string{"ksp-2016:simpan_pinjam, simpan_pinjam_syariah", "umum-2026:*", "ksp-2016:jasa"}, rs)
+	if err != nil || len(a) != 2 || strings.Join(a[0].Jenis, ",") != "simpan_pinjam,simpan_pinjam_syariah,jasa" || a[1].Jenis != nil {
+		t.Fatalf("%+v %v", a, err)
+	}
+	for _, c := range []struct{ line, want string }{
+		{"ksp-2099:*", `rubrik "ksp-2099" tidak dikenal`},
+		{"ksp-2016", "bukan bentuk"},
+		{"ksp-2016:", "tanpa jenis"},
+		{"ksp-2016:KSP", `jenis "KSP" tidak dikenal`},
+	} {
+		if _, err := ParseAssignments([]string{c.line}, rs); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.line, err, c.want)
+		}
+	}
+}
+
+func TestAngka(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		dec  int
+		want string
+	}{{5.625, 2, "5,63"}, {13.125, 2, "13,13"}, {78.8, 2, "78,80"}, {1234567.5, 1, "1.234.567,5"}, {-6.555, 2, "-6,56"}, {-0.001, 2, "0,00"}, {6, 0, "6"}, {0.825 * 100, 1, "82,5"}} {
+		if got := Angka(c.f, c.dec); got != c.want {
+			t.Errorf("Angka(%v, %d) = %q, want %q", c.f, c.dec, got, c.want)
+		}
+	}
+}

@@ -256,6 +256,6 @@ func TestWorkedOtherRubricsCakupanAndHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	if again := results(t, ws); len(again) != len(got) || again[nikKSP+"/2023/ksp-2016"] != got[nikKSP+"/2023/ksp-2016"] {
-		t.Errorf("second run: %d results, was %d", len(again), len(got))
+		t.Errorf("second run: %d results, was %d: %+v vs %+v", len(again), len(got), again[nikKSP+"/2023/ksp-2016"], got[nikKSP+"/2023/ksp-2016"])
 	}
 }

@@ -71,8 +71,8 @@ func Perihal(c Case) string {
 }
 
 // ExportXLSX writes the open cases to w as an XLSX workbook: sheet "Kasus Terbuka" grouped by
-// kabupaten/kota and kecamatan for field visits, and sheet "Surat Teguran", the draft letter list for
-// RAT and reporting failures. kodeSurat is the letter-number pattern ({no}, {tahun}).
+// kabupaten/kota and kecamatan for field visits, sheet "Surat Teguran", the draft letter list for RAT
+// and reporting failures, and sheet "Rekap", open cases per kecamatan and reason. kodeSurat is the letter-number pattern ({no}, {tahun}).
 func ExportXLSX(ctx context.Context, wh *warehouse.Warehouse, w io.Writer, asOf time.Time, kodeSurat string) (int, error) {
 	rows, err := openCases(ctx, wh)
 	if err != nil {
@@ -147,6 +147,41 @@ func ExportXLSX(ctx context.Context, wh *warehouse.Warehouse, w io.Writer, asOf 
 			ketua = "Ketua Pengurus"
 		}
 		put(s2, r, 0, n, nomor, asOf.Format("2006-01-02"), ketua, x.c.NamaKoperasi, x.c.NIK, x.alamat, x.kecamatan, Perihal(x.c), x.c.Keterangan, x.c.ID)
+		r++
+	}
+	// Rekap: open cases per kecamatan and reason, to plan the visits.
+	const s3 = "Rekap"
+	if _, err := f.NewSheet(s3); err != nil {
+		return 0, err
+	}
+	reasons := alasanCodes()
+	head := []any{"Kabupaten/Kota", "Kecamatan"}
+	for _, a := range reasons {
+		head = append(head, AlasanLabel[a])
+	}
+	head = append(head, "Jumlah")
+	put(s3, 1, bold, "Rekap kasus terbuka per kecamatan dan alasan")
+	put(s3, 3, bold, head...)
+	type kk struct{ kab, kec string }
+	var order []kk
+	tally := map[kk]map[string]int{}
+	for _, x := range rows {
+		k := kk{x.kabko, x.kecamatan}
+		if tally[k] == nil {
+			tally[k] = map[string]int{}
+			order = append(order, k)
+		}
+		tally[k][x.c.Alasan]++
+	}
+	r = 4
+	for _, k := range order {
+		vals := []any{k.kab, k.kec}
+		total := 0
+		for _, a := range reasons {
+			vals = append(vals, tally[k][a])
+			total += tally[k][a]
+		}
+		put(s3, r, 0, append(vals, total)...)
 		r++
 	}
 	for _, s := range []string{s1, s2} {

@@ -3,8 +3,8 @@ package tindaklanjut
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pantau-koperasi/pantau/internal/config"
@@ -40,7 +40,8 @@ type candidate struct {
 // candidatesSQL finds every automatic reason, most urgent first. $1 = the last closed tahun buku.
 // A cooperative that is tidak_aktif gets that case only: its missing RAT and report are the evidence
 // of the same case, not three separate ones. Dissolved cooperatives get none. Health reasons look at
-// each rubric's latest scored tahun buku, when it is recent (the last closed year or the one before).
+// each rubric's latest scored tahun buku, when it is recent (the last closed year or the one before);
+// a provisional rubric (kkpkk-2021) informs but does not open cases.
 const candidatesSQL = `
 WITH kes AS (
     SELECT * FROM mart.kesehatan
@@ -60,12 +61,12 @@ SELECT k.nik, 'kesehatan', 'Rubrik ' || k.rubrik || ', tahun buku ' || k.tahun_b
     k.tahun_buku, CASE WHEN k.kategori = 'Dalam Pengawasan Khusus' THEN 'tinggi' ELSE 'sedang' END,
     CASE WHEN k.kategori = 'Dalam Pengawasan Khusus' THEN 4 ELSE 5 END
 FROM kes k LEFT JOIN aktif a USING (nik)
-WHERE k.kategori IN ('Dalam Pengawasan', 'Dalam Pengawasan Khusus') AND k.tahun_buku >= $1 - 1 AND coalesce(a.status, '') <> 'dibubarkan'
+WHERE NOT k.provisional AND k.kategori IN ('Dalam Pengawasan', 'Dalam Pengawasan Khusus') AND k.tahun_buku >= $1 - 1 AND coalesce(a.status, '') <> 'dibubarkan'
 UNION ALL
 SELECT k.nik, 'kategori_turun', 'Rubrik ' || k.rubrik || ': ' || k.kategori_sebelumnya || ' (tahun buku ' || k.tahun_buku_sebelumnya || ') turun menjadi '
     || k.kategori || ' (tahun buku ' || k.tahun_buku || ')', k.tahun_buku, 'sedang', 6
 FROM kes k LEFT JOIN aktif a USING (nik)
-WHERE k.perubahan = 'turun' AND k.tahun_buku >= $1 - 1 AND coalesce(a.status, '') <> 'dibubarkan'
+WHERE NOT k.provisional AND k.perubahan = 'turun' AND k.tahun_buku >= $1 - 1 AND coalesce(a.status, '') <> 'dibubarkan'
 ORDER BY 6, 1`
 
 // checkSQL finds the cooperatives with error-severity data-quality violations in the latest check run.
@@ -112,6 +113,9 @@ func Raise(ctx context.Context, wh *warehouse.Warehouse, cfg config.TindakLanjut
 		}
 	}
 	due := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, cfg.JatuhTempoHari)
+	if !tableExists(ctx, wh.DB(), "core", "koperasi") {
+		return 0, nil // nothing transformed yet, so nothing to follow up
+	}
 	opened := 0
 	err := wh.Write(ctx, func(tx *sql.Tx) error {
 		// Keys already handled: open cases by (nik, alasan), and every case by (nik, alasan, tahun).
@@ -137,6 +141,7 @@ func Raise(ctx context.Context, wh *warehouse.Warehouse, cfg config.TindakLanjut
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		var fresh []candidate
 		for _, c := range cands {
 			tahun := int64(-1)
 			if c.tahun.Valid {
@@ -146,21 +151,59 @@ func Raise(ctx context.Context, wh *warehouse.Warehouse, cfg config.TindakLanjut
 			if handled[k] || handled[k+"|"+itoa(tahun)] {
 				continue
 			}
-			nc := NewCase{NIK: c.nik, Alasan: c.alasan, Prioritas: c.prioritas, Petugas: cfg.Petugas, Keterangan: c.keterangan, JatuhTempo: &due}
-			if c.tahun.Valid {
-				y := int(c.tahun.Int64)
-				nc.TahunBuku = &y
-			}
-			if _, err := insertCase(ctx, tx, Sistem, nc, "otomatis"); err != nil {
-				var oc *OpenCaseError
-				if errors.As(err, &oc) {
-					continue
-				}
-				return err
-			}
 			handled[k] = true
 			handled[k+"|"+itoa(tahun)] = true
-			opened++
+			fresh = append(fresh, c)
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		// Set-based: a province raises thousands of cases at once; one statement per batch of cases and
+		// one per audit field keeps that to a fraction of a second. New ids are those above the
+		// largest before the insert (we hold the writer lock).
+		var before int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM ops.tindak_lanjut`).Scan(&before); err != nil {
+			return err
+		}
+		t := now()
+		const batch = 200
+		for lo := 0; lo < len(fresh); lo += batch {
+			part := fresh[lo:min(lo+batch, len(fresh))]
+			args := []any{strings.TrimSpace(cfg.Petugas), due, t, t}
+			ph := make([]string, len(part))
+			for i, c := range part {
+				ph[i] = "(?, ?, ?, ?, ?, ?)"
+				var tahun any
+				if c.tahun.Valid {
+					tahun = c.tahun.Int64
+				}
+				args = append(args, lo+i, c.nik, c.alasan, c.keterangan, tahun, c.prioritas)
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO ops.tindak_lanjut (nik, nama_koperasi, alasan, keterangan, tahun_buku, status, prioritas,
+					petugas, sumber, jatuh_tempo, dibuat_oleh, dibuat_pada, diubah_pada)
+				SELECT v.nik, k.nama_koperasi, v.alasan, v.keterangan, v.tahun::INTEGER, 'baru', v.prioritas, ?, 'otomatis', ?::DATE, 'sistem', ?, ?
+				FROM (VALUES `+strings.Join(ph, ", ")+`) v(urut, nik, alasan, keterangan, tahun, prioritas)
+				JOIN (SELECT nik, any_value(nama_koperasi) AS nama_koperasi FROM core.koperasi GROUP BY nik) k ON k.nik = v.nik
+				ORDER BY v.urut`, args...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			opened += int(n)
+		}
+		audits := []string{`'dibuat', NULL, 'otomatis; alasan ' || alasan || '; prioritas ' || prioritas`}
+		if strings.TrimSpace(cfg.Petugas) != "" {
+			audits = append(audits, `'petugas', '', petugas`)
+		}
+		audits = append(audits, `'jatuh_tempo', NULL, strftime(jatuh_tempo, '%Y-%m-%d')`)
+		for _, a := range audits {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ops.audit ("at", who, entity, entity_id, field, "before", "after")
+				SELECT dibuat_pada, dibuat_oleh, ?, id, `+a+` FROM ops.tindak_lanjut WHERE id > ? ORDER BY id`, entity, before); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -295,13 +295,21 @@ func update(ctx context.Context, wh *warehouse.Warehouse, actor string, id int64
 		if err != nil {
 			return err
 		}
-		before := map[string]string{"petugas": c.Petugas, "status": c.Status, "prioritas": c.Prioritas}[field]
+		due := ""
+		if c.JatuhTempo != nil {
+			due = c.JatuhTempo.Format("2006-01-02")
+		}
+		before := map[string]string{"petugas": c.Petugas, "status": c.Status, "prioritas": c.Prioritas, "jatuh_tempo": due}[field]
 		after, changed, err := fn(tx, &c)
 		if err != nil || !changed {
 			return err
 		}
 		t := now()
-		if _, err := tx.ExecContext(ctx, `UPDATE ops.tindak_lanjut SET `+warehouse.QuoteIdent(field)+` = ?, diubah_pada = ? WHERE id = ?`, after, t, id); err != nil {
+		var val any = after
+		if field == "jatuh_tempo" && after == "" {
+			val = nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE ops.tindak_lanjut SET `+warehouse.QuoteIdent(field)+` = ?, diubah_pada = ? WHERE id = ?`, val, t, id); err != nil {
 			return err
 		}
 		if field == "status" {
@@ -333,6 +341,21 @@ func SetPriority(ctx context.Context, wh *warehouse.Warehouse, actor string, id 
 	}
 	return update(ctx, wh, actor, id, "prioritas", func(_ *sql.Tx, c *Case) (string, bool, error) {
 		return prioritas, c.Prioritas != prioritas, nil
+	})
+}
+
+// SetDue changes the due date; nil removes it.
+func SetDue(ctx context.Context, wh *warehouse.Warehouse, actor string, id int64, due *time.Time) error {
+	after := ""
+	if due != nil {
+		after = due.Format("2006-01-02")
+	}
+	return update(ctx, wh, actor, id, "jatuh_tempo", func(_ *sql.Tx, c *Case) (string, bool, error) {
+		before := ""
+		if c.JatuhTempo != nil {
+			before = c.JatuhTempo.Format("2006-01-02")
+		}
+		return after, before != after, nil
 	})
 }
 

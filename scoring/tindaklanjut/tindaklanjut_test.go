@@ -88,7 +88,9 @@ func TestFollowUpLifecycle(t *testing.T) {
 	clock := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	defer tl.SetClock(func() time.Time { clock = clock.Add(time.Minute); return clock })()
 
-	// 1. Raised automatically after scoring, one case per cooperative and reason.
+	// 1. Raised automatically after scoring, one case per cooperative and reason, assigned to the
+	// configured officer.
+	ws.Config.TindakLanjut.Petugas = "andi"
 	if _, err := scoring.Run(ctx, ws, asOf); err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +161,9 @@ func TestFollowUpLifecycle(t *testing.T) {
 	// The fake clock advances a minute per change, so the trail is strictly ordered.
 	wantTrail := []string{
 		"sistem dibuat |→otomatis; alasan tidak_aktif; prioritas tinggi",
+		"sistem petugas |→andi",
 		"sistem jatuh_tempo |→2026-12-22",
-		"budi petugas |→siti",
+		"budi petugas |andi→siti",
 		"siti catatan |→Kunjungan 2 Desember: pengurus vakum",
 		"siti status |baru→diproses",
 		"kabid status |diproses→selesai",
@@ -179,8 +182,19 @@ func TestFollowUpLifecycle(t *testing.T) {
 	if c.DiubahPada.Before(c.DibuatPada) || !c.DiubahPada.Equal(trail[len(trail)-1].Pada) {
 		t.Errorf("diubah_pada %v, last change %v", c.DiubahPada, trail[len(trail)-1].Pada)
 	}
+	later := time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC)
+	if err := tl.SetDue(ctx, ws.WH, "kabid", idA, &later); err != nil {
+		t.Fatal(err)
+	}
+	if err := tl.SetPriority(ctx, ws.WH, "kabid", idA, "tinggi"); err != nil {
+		t.Fatal(err)
+	}
 	_, trailA, _ := tl.Get(ctx, ws.WH, idA)
-	if len(trailA) != 4 || trailA[0].Kolom != "dibuat" || trailA[1].Kolom != "petugas" || trailA[2].Sesudah != "2026-12-31" || trailA[3].Sesudah != "Pengaduan anggota soal SHU" {
+	if n := len(trailA); n != 6 || trailA[4].Kolom != "jatuh_tempo" || trailA[4].Sebelum != "2026-12-31" || trailA[4].Sesudah != "2027-01-15" ||
+		trailA[5].Kolom != "prioritas" || trailA[5].Sebelum != "rendah" || trailA[5].Sesudah != "tinggi" {
+		t.Errorf("due date and priority changes: %+v", trailA)
+	}
+	if len(trailA) < 4 || trailA[0].Kolom != "dibuat" || trailA[1].Kolom != "petugas" || trailA[2].Sesudah != "2026-12-31" || trailA[3].Sesudah != "Pengaduan anggota soal SHU" {
 		t.Errorf("manual case trail: %+v", trailA)
 	}
 
@@ -203,7 +217,10 @@ func TestFollowUpLifecycle(t *testing.T) {
 		want string
 	}{
 		{func() error { _, err := tl.New(ctx, ws.WH, "budi", tl.NewCase{NIK: nikA, Alasan: "bosan"}); return err }(), `alasan "bosan" tidak dikenal`},
-		{func() error { _, err := tl.New(ctx, ws.WH, "budi", tl.NewCase{NIK: "9999999999999999", Alasan: "lainnya"}); return err }(), "tidak dikenal di gudang data"},
+		{func() error {
+			_, err := tl.New(ctx, ws.WH, "budi", tl.NewCase{NIK: "9999999999999999", Alasan: "lainnya"})
+			return err
+		}(), "tidak dikenal di gudang data"},
 		{func() error { _, err := tl.New(ctx, ws.WH, " ", tl.NewCase{NIK: nikA, Alasan: "lainnya"}); return err }(), "wajib diisi"},
 		{tl.SetStatus(ctx, ws.WH, "budi", idA, "beres"), `status "beres" tidak dikenal`},
 		{tl.Assign(ctx, ws.WH, "budi", 424242, "siti"), "kasus tidak ditemukan"},
@@ -220,7 +237,7 @@ func TestFollowUpLifecycle(t *testing.T) {
 		want int
 	}{
 		{tl.Filter{Status: "terbuka"}, 7}, {tl.Filter{Status: "selesai"}, 1}, {tl.Filter{}, 8},
-		{tl.Filter{Petugas: "siti"}, 2}, {tl.Filter{KodeWilayah: "32.76.02"}, 2}, {tl.Filter{KodeWilayah: "32.76"}, 8},
+		{tl.Filter{Petugas: "siti"}, 2}, {tl.Filter{Petugas: "andi"}, 5}, {tl.Filter{KodeWilayah: "32.76.02"}, 2}, {tl.Filter{KodeWilayah: "32.76"}, 8},
 		{tl.Filter{Alasan: "tidak_aktif"}, 2}, {tl.Filter{Limit: 3}, 3},
 	} {
 		cs, err := tl.List(ctx, ws.WH, f.f)
@@ -273,6 +290,17 @@ func TestFollowUpLifecycle(t *testing.T) {
 	}
 	if fmt.Sprint(subj) != fmt.Sprint(wantSubj) {
 		t.Errorf("letters %q", subj)
+	}
+	rekap, _ := f.GetRows("Rekap")
+	var totals []string
+	for _, r := range rekap[3:] {
+		totals = append(totals, r[1]+"="+r[len(r)-1])
+	}
+	sort.Strings(totals)
+	wantTotals := []string{kec1 + "=5", kec2 + "=2"}
+	sort.Strings(wantTotals)
+	if fmt.Sprint(totals) != fmt.Sprint(wantTotals) {
+		t.Errorf("rekap %v, want %v", totals, wantTotals)
 	}
 	if letters[3][1] != "001/TL/DISKOP/2026" {
 		t.Errorf("letter number %q", letters[3][1])
