@@ -284,9 +284,9 @@ func TestBrowserDemoPages(t *testing.T) {
 	// Indonesian numbers in the page's formatter and on a Rupiah axis.
 	b.open(dir, "index.html", "", "01-ringkasan")
 	var got []string
-	b.eval(`[Pantau.angka(1234567.891, 2), Pantau.rp(1250000), Pantau.format('rp', 2500000, true), Pantau.format('rp', 1.5e9, true),
+	b.eval(`[Pantau.angka(1234567.891, 2), Pantau.rp(1250000), Pantau.rp(-1500000), Pantau.format('rp', 2500000, true), Pantau.format('rp', 1.5e9, true),
 		echarts.getInstanceByDom(document.querySelector('[data-grafik="tren-uang"]')).getOption().yAxis[0].axisLabel.formatter(3e12)]`, &got)
-	want := []string{"1.234.567,89", "Rp 1.250.000", "Rp 2,5 jt", "Rp 1,5 M", "Rp 3 T"}
+	want := []string{"1.234.567,89", "Rp 1.250.000", "-Rp 1.500.000", "Rp 2,5 jt", "Rp 1,5 M", "Rp 3 T"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("number formats %q, want %q", got, want)
 	}

@@ -38,12 +38,17 @@ func Desimal(f float64, dec int) string {
 	return b.String()
 }
 
-// Rupiah formats an amount: 1234567.5 → "Rp 1.234.567,50"; whole amounts drop the decimals.
+// Rupiah formats an amount: 1234567.5 → "Rp 1.234.567,50", -1500000 → "-Rp 1.500.000"; whole
+// amounts drop the decimals.
 func Rupiah(f float64) string {
-	if f == math.Trunc(f) {
-		return "Rp " + Desimal(f, 0)
+	sign := ""
+	if f < 0 {
+		sign, f = "-", -f
 	}
-	return "Rp " + Desimal(f, 2)
+	if f == math.Trunc(f) {
+		return sign + "Rp " + Desimal(f, 0)
+	}
+	return sign + "Rp " + Desimal(f, 2)
 }
 
 // Singkat shortens large amounts for cards and axes: 1.5e9 → "1,5 M", 2.3e6 → "2,3 jt".

@@ -24,8 +24,8 @@ import (
 //go:embed assets
 var assetFS embed.FS
 
-// ErrNoECharts: the binary was built without the vendored ECharts (run `make build`).
-var ErrNoECharts = errors.New("ECharts tidak tertanam di program ini: bangun ulang dengan `make build` (menyalin echarts dari node_modules)")
+// ErrNoECharts: the binary was built without the vendored ECharts or fonts (run `make build`).
+var ErrNoECharts = errors.New("ECharts atau font dasbor tidak tertanam di program ini: bangun ulang dengan `make build` (menyalin echarts dan font Inter dari node_modules)")
 
 // Options of a publish.
 type Options struct {
@@ -183,8 +183,10 @@ func swap(tmp, out string) error {
 
 // copyAssets copies the embedded assets (ECharts, fonts, pantau.js/css) into dst/assets.
 func copyAssets(dst string) error {
-	if _, err := assetFS.ReadFile("assets/vendor/echarts.min.js"); err != nil {
-		return ErrNoECharts
+	for _, f := range []string{"assets/vendor/echarts.min.js", "assets/vendor/fonts/inter-latin-400-normal.woff2"} {
+		if _, err := assetFS.ReadFile(f); err != nil {
+			return fmt.Errorf("%w (%s)", ErrNoECharts, f)
+		}
 	}
 	return fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -48,6 +48,7 @@ func TestFormat(t *testing.T) {
 		{dashboards.Desimal(-0.004, 2), "0,00"},
 		{dashboards.Rupiah(1250000), "Rp 1.250.000"},
 		{dashboards.Rupiah(2500000.5), "Rp 2.500.000,50"},
+		{dashboards.Rupiah(-1500000), "-Rp 1.500.000"},
 		{dashboards.Singkat(1.5e9), "1,5 M"},
 		{dashboards.Singkat(2_300_000), "2,3 jt"},
 		{dashboards.Singkat(3e12), "3 T"},

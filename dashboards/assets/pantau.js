@@ -16,7 +16,7 @@
   };
   P.rp = function (n) {
     if (n === null || n === undefined || isNaN(n)) return '–';
-    return 'Rp ' + P.angka(n, Number(n) % 1 ? 2 : 0);
+    return (Number(n) < 0 ? '-Rp ' : 'Rp ') + P.angka(Math.abs(n), Number(n) % 1 ? 2 : 0);
   };
   P.persen = function (n) { return (n === null || n === undefined || isNaN(n)) ? '–' : P.angka(n, 1) + '%'; };
   P.singkat = function (n) {
@@ -30,7 +30,7 @@
   // format of a value of a given kind, full (tooltips, tables) or short (axes)
   P.format = function (kind, n, pendek) {
     switch (kind) {
-      case 'rp': return pendek ? (n === 0 ? '0' : 'Rp ' + P.singkat(n)) : P.rp(n);
+      case 'rp': return pendek ? (n === 0 ? '0' : (n < 0 ? '-Rp ' : 'Rp ') + P.singkat(Math.abs(n))) : P.rp(n);
       case 'persen': return P.persen(n).replace(pendek ? ',0%' : '\u0000', '%');
       case 'desimal': return P.angka(n, pendek ? 0 : 2);
       default: return pendek ? P.singkat(n) : P.angka(n);
@@ -510,6 +510,8 @@
   var PROFIL = ['nik', 'nama', 'jenis', 'kelompok', 'kecamatan', 'desa', 'status', 'peringatan', 'kategori', 'grade',
     'nbh', 'bentuk', 'sektor', 'tbh', 'bubar', 'alasan', 'per', 'ratTahun', 'ratTanggal', 'alamat', 'ketua', 'telepon'];
   var KATEGORI = ['Sehat', 'Cukup Sehat', 'Dalam Pengawasan', 'Dalam Pengawasan Khusus', 'Tidak Dapat Dinilai'];
+  // manusia turns a code like kinerja_keuangan into "Kinerja keuangan".
+  function manusia(s) { s = String(s || '').replace(/_/g, ' '); return s.charAt(0).toUpperCase() + s.slice(1); }
   function bukaKoperasi(file, d) {
     if (!d) return null;
     var p = {};
@@ -518,7 +520,7 @@
     return {
       p: p, t: d.t || [], c: d.c || [],
       k: (d.k || []).map(function (r) { return [r[0], file.r[r[1]], r[2], typeof r[3] === 'number' ? KATEGORI[r[3]] : r[3], r[4], r[5], r[6]]; }),
-      i: (d.i || []).map(function (r) { var n = file.d[r[0]] || ['', '']; return [n[0], n[1]].concat(r.slice(1)); })
+      i: (d.i || []).map(function (r) { var n = file.d[r[0]] || ['', '']; return [manusia(n[0]), n[1]].concat(r.slice(1)); })
     };
   }
   function tampilKoperasi(box, d, publik, kab) {
