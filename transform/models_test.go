@@ -262,3 +262,37 @@ func TestSelectDownstream(t *testing.T) {
 		t.Errorf("core.koperasi has %d rows, want 2", n)
 	}
 }
+
+// When the gate itself cannot run, nothing downstream of it is rebuilt: the marts keep the last good
+// state and the error names the check.
+func TestGateFailureKeepsLastGoodMarts(t *testing.T) {
+	ws := newWS(t)
+	addLoad(t, ws, "laporan", "a.xlsx", day("2024-03-01"), good("3276010000000001", 2023))
+	run(t, ws)
+	addLoad(t, ws, "laporan", "b.xlsx", day("2024-03-02"), good("3276010000000002", 2023))
+	if _, err := ws.WH.DB().Exec(`ALTER TABLE core.wilayah RENAME COLUMN kode TO kode_lama`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), ws, nil)
+	if err == nil || !strings.Contains(err.Error(), "kode_wilayah_ada") {
+		t.Fatalf("err = %v, want one naming the check that could not run", err)
+	}
+	by := map[string]Result{}
+	for _, r := range res {
+		by[r.Model] = r
+	}
+	for _, m := range []string{GateModel, "core.laporan", "core.koperasi"} {
+		if r := by[m]; !r.Skipped || !strings.Contains(r.Err.Error(), GateName) {
+			t.Errorf("%s: %+v, want skipped naming %s", m, r, GateName)
+		}
+	}
+	if r := by["mart.laporan"]; !r.Skipped { // its other upstream, core.wilayah_hierarki, failed too
+		t.Errorf("mart.laporan: %+v, want skipped", r)
+	}
+	if n := queryInt(t, ws, `SELECT count(*) FROM core.laporan`); n != 1 {
+		t.Errorf("core.laporan has %d rows, want the last good 1", n)
+	}
+	if n := queryInt(t, ws, `SELECT count(*) FROM ops.check_runs WHERE finished_at IS NOT NULL`); n != 1 {
+		t.Errorf("%d finished check runs, want only the first", n)
+	}
+}

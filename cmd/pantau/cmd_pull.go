@@ -32,8 +32,9 @@ func newPullCmd() *cobra.Command {
 			}
 			defer ws.Close()
 			if len(ws.Config.Sumber) == 0 {
-				return usagef(say("belum ada sumber: tambahkan blok [[sumber]] di %s/pantau.toml (lihat docs/configuration.md)",
-					"no sources: add a [[sumber]] block to %s/pantau.toml (see docs/configuration.md)"), ws.Config.Dir)
+				// A workspace without sources is a state of its configuration, not bad usage: exit 1.
+				return fmt.Errorf(say("belum ada sumber: tambahkan blok [[sumber]] di %s/pantau.toml (lihat docs/configuration.md); untuk mencoba, jalankan `pantau sources sim` di terminal lain",
+					"no sources: add a [[sumber]] block to %s/pantau.toml (see docs/configuration.md); to try one, run `pantau sources sim` in another terminal"), ws.Config.Dir)
 			}
 			for _, a := range args {
 				if _, ok := ws.Config.SumberByName(a); !ok {

@@ -53,6 +53,9 @@ func Run(ctx context.Context, ws *workspace.Workspace, o Options, out io.Writer)
 		return nil, err
 	}
 	fmt.Fprintf(out, "Ingest: %d baris diterima, %d baris karantina, %d berkas duplikat diabaikan\n", accepted, quarantined, dup)
+	if err := backdate(ctx, ws, files, o.Seed, time.Now().UTC()); err != nil {
+		return nil, err
+	}
 	if err := pullApp(ctx, ws, d, out); err != nil {
 		return nil, err
 	}
