@@ -61,8 +61,9 @@ func TestPullCommands(t *testing.T) {
 	defer srv.Close()
 	dir := filepath.Join(t.TempDir(), "ws")
 	mustPantau(t, "init", dir, "--wilayah", "32")
-	if _, err := pantau(t, "-C", dir, "pull"); !errors.As(err, new(usageError)) {
-		t.Fatalf("pull without sources: want a usage error, got %v", err)
+	// No sources is the workspace's state, not bad usage: a failure (exit 1) that says what to do.
+	if _, err := pantau(t, "-C", dir, "pull"); err == nil || errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "[[sumber]]") || !strings.Contains(err.Error(), "sources sim") {
+		t.Fatalf("pull without sources: want a failure naming [[sumber]] and `sources sim`, got %v", err)
 	}
 	s := config.DefaultSumber()
 	s.Nama, s.URL, s.Auth, s.TokenEnv, s.UkuranHalaman = "app", srv.URL+apisim.PathPage, "bearer", "UJI_APP_TOKEN", 3
