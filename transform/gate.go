@@ -106,6 +106,14 @@ func SourceKey(kind, source, filename string) string {
 	return kind + "|" + source + "|" + strings.TrimSpace(nonLettersRe.ReplaceAllString(strings.ToLower(name), " "))
 }
 
+// Guarded reports whether the row-count guard judges a source's loads. It judges files (upload,
+// inbox, CLI), whose every load is a whole report set. An API page or a pushed request is a fragment
+// whose size the paging or the client decides (the last page of a pull is short by nature), so those
+// sources are not compared load by load; a pull's completeness is its cursor's job instead.
+func Guarded(source string) bool {
+	return !strings.HasPrefix(source, "api:") && !strings.HasPrefix(source, "push")
+}
+
 // ShouldHold is the row-count guard: a load is held when its accepted rows fall below ratio × the
 // rows of the previous good load of the same source. A previous load smaller than minPreviousRows
 // is not a basis for judgement.
@@ -146,6 +154,9 @@ func holdLoads(ctx context.Context, tx *sql.Tx, ratio float64, now time.Time) ([
 		if err := rows.Scan(&s.id, &kind, &source, &s.filename, &s.rows, &s.review); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if !Guarded(source) {
+			continue
 		}
 		s.key = SourceKey(kind, source, s.filename)
 		subs = append(subs, s)

@@ -31,6 +31,12 @@ func TestShouldHoldAndSourceKey(t *testing.T) {
 	if SourceKey("laporan", "api:simkopdes", "a") != SourceKey("laporan", "api:simkopdes", "b") {
 		t.Error("an API source depends on the page name")
 	}
+	// A pull's last page is short by nature, a push is whatever the client sends: only files are judged.
+	for src, want := range map[string]bool{"inbox": true, "upload": true, "cli": true, "api:simkopdes": false, "push": false, "push:token-7": false} {
+		if Guarded(src) != want {
+			t.Errorf("Guarded(%q) = %v, want %v", src, !want, want)
+		}
+	}
 }
 
 func rows(prefix string, n, tahun int, kv ...any) []rec {

@@ -40,6 +40,13 @@ func newExportCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			// A file named .xlsx that holds CSV opens as garbage in Excel: refuse the contradiction.
+			if ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(o.Out)), "."); ext != "" {
+				if ef, err := export.ParseFormat(ext); err == nil && ef != f {
+					return usagef(say("--format %s tidak cocok dengan nama berkas %s; samakan ekstensinya atau buang --format",
+						"--format %s does not match the file name %s; make the extension agree or drop --format"), format, o.Out)
+				}
+			}
 			o.Format = f
 			ws, err := openWS(cmd.Context(), true)
 			if err != nil {

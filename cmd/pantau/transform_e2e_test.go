@@ -86,3 +86,27 @@ func TestTransformGateReviewExportLineageCLI(t *testing.T) {
 		t.Errorf("lineage of an unknown report: %v, want a usage error", err)
 	}
 }
+
+// An export whose --format contradicts its file name is refused (a CSV named .xlsx opens as garbage),
+// and an XLSX export is written as data, not as an executable file.
+func TestExportFormatAndMode(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ws")
+	mustPantau(t, "init", dir, "--wilayah", "32")
+	mustPantau(t, "-C", dir, "transform")
+	bad := filepath.Join(t.TempDir(), "k.xlsx")
+	if _, err := pantau(t, "-C", dir, "export", "--table", "core.wilayah_hierarki", "--format", "csv", "-o", bad); !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "tidak cocok") {
+		t.Fatalf("csv into .xlsx: %v", err)
+	}
+	if _, err := os.Stat(bad); err == nil {
+		t.Error("the contradictory export was written anyway")
+	}
+	good := filepath.Join(t.TempDir(), "w.xlsx")
+	mustPantau(t, "-C", dir, "export", "--table", "core.wilayah_hierarki", "--where", "level = 2", "-o", good)
+	fi, err := os.Stat(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm()&0o111 != 0 {
+		t.Errorf("export mode %v is executable", fi.Mode().Perm())
+	}
+}

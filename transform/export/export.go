@@ -413,5 +413,9 @@ func writeXLSX(ctx context.Context, db *sql.DB, q string, cols []column, out str
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return n, err
 	}
-	return n, f.SaveAs(out)
+	if err := f.SaveAs(out); err != nil {
+		return n, err
+	}
+	// excelize creates the file with os.ModePerm (0777 before umask): an export is data, not a program.
+	return n, os.Chmod(out, 0o644)
 }
