@@ -48,7 +48,10 @@ func newLineageCmd() *cobra.Command {
 			}
 			loc := ws.Config.Location()
 			state := say("berlaku (terbit di mart)", "in force (published)")
-			if !t.Published {
+			if t.AwaitingTransform {
+				state = say("BELUM TERBIT: kiriman ini belum diperiksa; jalankan `pantau transform` (atau `pantau run`)",
+					"NOT PUBLISHED: this load has not been checked yet; run `pantau transform` (or `pantau run`)")
+			} else if !t.Published {
 				state = say("BELUM TERBIT: versi terakhir ditahan, ditolak, atau gagal cek", "NOT PUBLISHED: the latest version is held, rejected or failed a check")
 			}
 			fmt.Fprintf(w, say("Laporan NIK %s tahun buku %d — %s\n", "Report NIK %s tahun buku %d — %s\n"), t.NIK, t.TahunBuku, state)

@@ -47,18 +47,20 @@ type Version struct {
 
 // Trace is the lineage of one report (nik × tahun buku).
 type Trace struct {
-	NIK          string    `json:"nik"`
-	TahunBuku    int       `json:"tahun_buku"`
-	Published    bool      `json:"published"` // false: no version is in force (held, blocked or rejected)
-	SubmissionID int64     `json:"submission_id"`
-	Source       string    `json:"source"`
-	Filename     string    `json:"filename"`
-	SHA256       string    `json:"sha256"`
-	ReceivedAt   time.Time `json:"received_at"`
-	Sheet        string    `json:"sheet"`
-	Row          int       `json:"row"`
-	Figures      []Figure  `json:"figures"`
-	Versions     []Version `json:"versions"`
+	NIK       string `json:"nik"`
+	TahunBuku int    `json:"tahun_buku"`
+	Published bool   `json:"published"` // false: no version is in force (held, blocked or rejected)
+	// AwaitingTransform: not published because no check run has judged the load yet (`pantau transform`).
+	AwaitingTransform bool      `json:"awaiting_transform"`
+	SubmissionID      int64     `json:"submission_id"`
+	Source            string    `json:"source"`
+	Filename          string    `json:"filename"`
+	SHA256            string    `json:"sha256"`
+	ReceivedAt        time.Time `json:"received_at"`
+	Sheet             string    `json:"sheet"`
+	Row               int       `json:"row"`
+	Figures           []Figure  `json:"figures"`
+	Versions          []Version `json:"versions"`
 }
 
 // Get traces the report of nik for tahun buku. overrides is the office's [header_map].
@@ -101,6 +103,16 @@ func Get(ctx context.Context, db *sql.DB, overrides map[string]string, nik strin
 		return nil, err
 	}
 	t.Sheet = sheet.String
+	if !t.Published {
+		// Not yet judged (loaded after the latest finished check run) differs from held back: the first
+		// needs `pantau transform`, the second a reviewer.
+		var maxJudged sql.NullInt64
+		if err := db.QueryRowContext(ctx, `SELECT max_submission_id FROM ops.check_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`).
+			Scan(&maxJudged); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		t.AwaitingTransform = !maxJudged.Valid || t.SubmissionID > maxJudged.Int64
+	}
 	if err := db.QueryRowContext(ctx, `SELECT source, coalesce(filename, ''), sha256, received_at FROM ops.submissions WHERE id = ?`, t.SubmissionID).
 		Scan(&t.Source, &t.Filename, &t.SHA256, &t.ReceivedAt); err != nil {
 		return nil, err
@@ -139,8 +151,12 @@ func Get(ctx context.Context, db *sql.DB, overrides map[string]string, nik strin
 		fig := Figure{Field: f.Name, Label: f.Label, Value: v}
 		if c, ok := byField[f.Name]; ok {
 			fig.ColumnLabel, fig.Raw = c, cells[c]
+		} else if d := derivation(f.Name); d != "" {
+			fig.Derived = d
+		} else if strings.HasPrefix(t.Source, "api:") || strings.HasPrefix(t.Source, "push") {
+			fig.Derived = "dari rekaman API lewat peta [[sumber]] (nama lain atau pengali satuan)"
 		} else {
-			fig.Derived = derivation(f.Name)
+			fig.Derived = "tidak ada kolom sendiri di berkas; diturunkan saat dimuat"
 		}
 		t.Figures = append(t.Figures, fig)
 	}
@@ -175,6 +191,19 @@ func matchLabels(cells map[string]string, overrides map[string]string) map[strin
 			}
 		}
 	}
+	// An API record's keys are dotted JSON paths ("keuangan.simpanan_pokok", "anggota.pria"): the last
+	// segment alone, then the whole path read as words, as a source's mapping usually names them.
+	for label := range cells {
+		if !strings.Contains(label, ".") || strings.Contains(label, " ") {
+			continue
+		}
+		segs := strings.Split(label, ".")
+		if f, ok := fields.Match(segs[len(segs)-1], over); ok {
+			try(f.Name, label)
+		} else if f, ok := fields.Match(strings.Join(segs, " "), over); ok {
+			try(f.Name, label)
+		}
+	}
 	return out
 }
 
@@ -191,7 +220,7 @@ func derivation(field string) string {
 	case "nik":
 		return "dicocokkan dari nomor badan hukum"
 	}
-	return "tidak ada kolom sendiri di berkas; diturunkan saat dimuat"
+	return ""
 }
 
 // oneRow reads one row as column → text ("" for NULL); nil when there is none.

@@ -3,11 +3,17 @@ package lineage
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pantau-koperasi/pantau/ingest"
+	"github.com/pantau-koperasi/pantau/ingest/pull"
+	"github.com/pantau-koperasi/pantau/internal/config"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/transform"
 )
@@ -90,5 +96,66 @@ func TestLineageFromMessyCSV(t *testing.T) {
 
 	if _, err := Get(ctx, ws.WH.DB(), nil, "3276010000000009", 2023); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown report: %v", err)
+	}
+}
+
+// A pulled API record: each figure is traced to its JSON path in the page kept in raw.rows, and a
+// figure the source's mapping renamed or scaled says so. Before `pantau transform` the report is
+// "awaiting transform", not "held".
+func TestLineageFromAPIRecord(t *testing.T) {
+	ctx := context.Background()
+	ws, _, err := workspace.Init(ctx, t.TempDir(), "32.76", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"data": [{"koperasi": {"nik": "3276010000000009", "nama": "KSP Lestari", "kode_wilayah": "32.76.01"},
+			"periode": {"tahun_buku": 2024}, "keuangan": {"simpanan_wajib": "Rp 2.500.000", "aset_ribu": 1500}}]}`)
+	}))
+	defer srv.Close()
+	s := config.DefaultSumber()
+	s.Nama, s.URL, s.Paginasi = "app", srv.URL, "none"
+	s.Peta = map[string]string{"nik": "koperasi.nik", "nama_koperasi": "koperasi.nama", "kode_wilayah": "koperasi.kode_wilayah",
+		"tahun_buku": "periode.tahun_buku", "simpanan_wajib": "keuangan.simpanan_wajib", "total_aset": "keuangan.aset_ribu"}
+	s.Kali = map[string]float64{"total_aset": 1000}
+	if _, err := transform.Run(ctx, ws, nil); err != nil { // an earlier run: the models exist
+		t.Fatal(err)
+	}
+	if _, err := pull.Pull(ctx, ws, &s, pull.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := Get(ctx, ws.WH.DB(), nil, "3276010000000009", 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Published || !tr.AwaitingTransform {
+		t.Errorf("before transform: published %v, awaiting transform %v; want false, true", tr.Published, tr.AwaitingTransform)
+	}
+	if _, err := transform.Run(ctx, ws, nil); err != nil {
+		t.Fatal(err)
+	}
+	if tr, err = Get(ctx, ws.WH.DB(), nil, "3276010000000009", 2024); err != nil {
+		t.Fatal(err)
+	}
+	if !tr.Published || tr.AwaitingTransform || tr.Source != "api:app" {
+		t.Errorf("after transform: %+v", tr)
+	}
+	got := map[string]Figure{}
+	for _, f := range tr.Figures {
+		got[f.Field] = f
+	}
+	for field, w := range map[string][3]string{
+		"simpanan_wajib": {"2500000.00", "keuangan.simpanan_wajib", "Rp 2.500.000"},
+		"tahun_buku":     {"2024", "periode.tahun_buku", "2024"},
+		"nama_koperasi":  {"KSP Lestari", "koperasi.nama", "KSP Lestari"},
+	} {
+		if f := got[field]; f.Value != w[0] || f.ColumnLabel != w[1] || f.Raw != w[2] {
+			t.Errorf("%s: %+v, want %s from %q cell %q", field, f, w[0], w[1], w[2])
+		}
+	}
+	if f := got["total_aset"]; f.Value != "1500000.00" || f.ColumnLabel != "" || !strings.Contains(f.Derived, "peta [[sumber]]") {
+		t.Errorf("total_aset (aset_ribu × 1000): %+v, want 1500000.00 attributed to the source's mapping", f)
 	}
 }
