@@ -109,8 +109,9 @@ func sqlScores(t *testing.T, ws *workspace.Workspace, r *Rubric, vals map[string
 					}
 				}
 			}
-			q := "WITH v AS (SELECT * FROM edge_values),\n" + strings.NewReplacer("$R", "$1", "$V", "$2").Replace(scoreTail)
-			rows, err := conn.QueryContext(ctx, `SELECT nik, tahun_buku, skor FROM (`+q+`) t(nik, tahun_buku, rubrik, versi, urutan, aspek, nama_aspek, indikator, nama, rumus, nilai, band, skor, bobot, dinilai, input_hilang, keterangan)`, r.ID, r.Versi)
+			tail, args := scoreTail(r, []any{r.ID, r.Versi}, "$1", "$2")
+			q := "WITH v AS (SELECT * FROM edge_values),\n" + tail
+			rows, err := conn.QueryContext(ctx, `SELECT nik, tahun_buku, skor FROM (`+q+`) t(nik, tahun_buku, rubrik, versi, urutan, aspek, nama_aspek, indikator, nama, rumus, nilai, band, skor, bobot, dinilai, input_hilang, keterangan)`, args...)
 			if err != nil {
 				return err
 			}

@@ -3,7 +3,6 @@ package kesehatan
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"sort"
 	"strings"
@@ -154,7 +153,6 @@ func Compute(ctx context.Context, wh *warehouse.Warehouse, cfg *config.Config, a
 					return err
 				}
 			}
-			var all []Result
 			for _, a := range asg {
 				r := rs[a.Rubrik]
 				if err := writeDefinition(ctx, conn, r); err != nil {
@@ -164,56 +162,21 @@ func Compute(ctx context.Context, wh *warehouse.Warehouse, cfg *config.Config, a
 				if _, err := conn.ExecContext(ctx, q, args...); err != nil {
 					return fmt.Errorf("rubrik %s: menghitung indikator: %w", r.ID, err)
 				}
-				res, err := aggregate(ctx, conn, r, cfg.Kesehatan.CakupanMinimum, grades)
+				q, args = resultSQL(r, cfg.Kesehatan.CakupanMinimum, grades, time.Now().UTC())
+				res, err := conn.ExecContext(ctx, q, args...)
 				if err != nil {
-					return fmt.Errorf("rubrik %s: %w", r.ID, err)
+					return fmt.Errorf("rubrik %s: menjumlahkan skor: %w", r.ID, err)
 				}
-				all = append(all, res...)
+				n, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				written += n
 			}
-			History(all)
-			written = int64(len(all))
-			now := time.Now().UTC()
-			return warehouse.Append(conn, "mart", "kesehatan", func(add func(vals ...driver.Value) error) error {
-				for _, x := range all {
-					if err := add(x.NIK, int32(x.TahunBuku), x.Rubrik, x.Versi, f64p(x.Skor), x.Kategori, str0(x.Grade), i32p(x.Peringkat),
-						x.Cakupan, x.BobotDinilai, x.BobotTotal, x.SkorMentah, int32(x.Dinilai), int32(x.Total),
-						intp(x.TahunSebelumnya), f64p(x.SkorSebelumnya), str0(x.KategoriSebelumnya), str0(x.Perubahan), x.Provisional, now); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
+			return nil
 		})
 	})
 	return written, err
-}
-
-func f64p(p *float64) driver.Value {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
-func intp(p *int) driver.Value {
-	if p == nil {
-		return nil
-	}
-	return int32(*p)
-}
-
-func i32p(v int) driver.Value {
-	if v == 0 {
-		return nil
-	}
-	return int32(v)
-}
-
-func str0(s string) driver.Value {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // History fills, per cooperative and rubric, the previous tahun buku's score and category and the
@@ -338,23 +301,28 @@ func indicatorSQL(r *Rubric, jenis []string, asOf time.Time, st config.Status) (
 			i+1, in.Nilai, strings.Join(miss, ", "))
 	}
 	b.WriteString("),\n")
-	b.WriteString(strings.NewReplacer("$R", "$4", "$V", "$5").Replace(scoreTail))
+	tail, args := scoreTail(r, args, "$4", "$5")
+	b.WriteString(tail)
 	return b.String(), args
 }
 
 // scoreTail turns the indicator values v(nik, tahun_buku, urutan, nilai, input_hilang) into worksheet
-// rows: band or linear points, and why an indicator was not assessed. $R = rubric id, $V = version.
-const scoreTail = `d AS (SELECT * FROM mart.rubrik_indikator WHERE rubrik = $R),
+// rows: band or linear points, and why an indicator was not assessed. rid and ver are the placeholders
+// of the rubric id and version; the band thresholds are appended to args.
+//
+// The band is picked by a CASE (bandCase) and joined to mart.rubrik_band on its number: an equi-join
+// on a table of a few hundred rows that streams. The first version joined every band whose range held
+// the value and kept the first with row_number(), a window that materialised every indicator row of
+// the rubric (10 million wide rows at the national scale): most of the stage's time and memory.
+func scoreTail(r *Rubric, args []any, rid, ver string) (string, []any) {
+	band, args := bandCase(r, args)
+	q := `vb AS (SELECT v.*, ` + band + ` AS band FROM v),
+d AS (SELECT * FROM mart.rubrik_indikator WHERE rubrik = $R),
 m AS (
-    SELECT v.*, d.aspek, d.nama_aspek, d.indikator, d.nama, d.rumus, d.bobot, d.skor_per_nilai,
-        v.input_hilang = '' AND v.nilai IS NOT NULL AS dinilai, b.skor AS band_skor, b.label AS band_label
-    FROM v JOIN d ON d.urutan = v.urutan
-    LEFT JOIN mart.rubrik_band b ON b.rubrik = $R AND b.indikator = d.indikator AND v.nilai IS NOT NULL AND (
-        (b.sama_dengan IS NOT NULL AND abs(v.nilai - b.sama_dengan) < 1e-9)
-        OR (b.sama_dengan IS NULL AND CASE WHEN d.tepi_kiri_terbuka
-            THEN (b.dari IS NULL OR v.nilai > b.dari) AND (b.sampai IS NULL OR v.nilai <= b.sampai)
-            ELSE (b.dari IS NULL OR v.nilai >= b.dari) AND (b.sampai IS NULL OR v.nilai < b.sampai) END))
-    QUALIFY row_number() OVER (PARTITION BY v.nik, v.tahun_buku, v.urutan ORDER BY b.sama_dengan IS NULL, b.urutan) = 1
+    SELECT vb.*, d.aspek, d.nama_aspek, d.indikator, d.nama, d.rumus, d.bobot, d.skor_per_nilai,
+        vb.input_hilang = '' AND vb.nilai IS NOT NULL AS dinilai, b.skor AS band_skor, b.label AS band_label
+    FROM vb JOIN d ON d.urutan = vb.urutan
+    LEFT JOIN mart.rubrik_band b ON b.rubrik = $R AND b.indikator = d.indikator AND b.urutan = vb.band
 )
 SELECT nik, tahun_buku, $R, $V, urutan, aspek, nama_aspek, indikator, nama, rumus, nilai,
     CASE WHEN NOT dinilai THEN NULL
@@ -368,27 +336,120 @@ SELECT nik, tahun_buku, $R, $V, urutan, aspek, nama_aspek, indikator, nama, rumu
          WHEN nilai IS NULL THEN 'Tidak dapat dihitung: pembagi nol'
          ELSE '' END
 FROM m`
+	return strings.NewReplacer("$R", rid, "$V", ver).Replace(q), args
+}
 
-// aggregate sums each report's indicators into a result.
-func aggregate(ctx context.Context, conn *sql.Conn, r *Rubric, minCakupan float64, grades map[string]string) ([]Result, error) {
+// bandCase is the SQL twin of Indikator.Score's choice of band: per indicator (by urutan), the number
+// (mart.rubrik_band.urutan) of the first point band within 1e-9 of nilai, else of the first interval
+// holding it; NULL for a NULL value or a linearly scored indicator. Thresholds are bound.
+func bandCase(r *Rubric, args []any) (string, []any) {
+	bind := func(f float64) string {
+		args = append(args, f)
+		return fmt.Sprintf("$%d::DOUBLE", len(args))
+	}
+	var b strings.Builder
+	b.WriteString("CASE v.urutan")
+	for i, x := range r.Indicators() {
+		in := x.Indikator
+		if in.SkorPerNilai != nil || len(in.Band) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n    WHEN %d THEN CASE", i+1)
+		for j, bd := range in.Band {
+			if bd.SamaDengan != nil {
+				fmt.Fprintf(&b, " WHEN abs(v.nilai - %s) < 1e-9 THEN %d", bind(*bd.SamaDengan), j+1)
+			}
+		}
+		for j, bd := range in.Band {
+			if bd.SamaDengan != nil {
+				continue
+			}
+			conds := []string{"v.nilai IS NOT NULL"}
+			if bd.Dari != nil {
+				op := ">="
+				if in.TepiKiriTerbuka {
+					op = ">"
+				}
+				conds = append(conds, "v.nilai "+op+" "+bind(*bd.Dari))
+			}
+			if bd.Sampai != nil {
+				op := "<"
+				if in.TepiKiriTerbuka {
+					op = "<="
+				}
+				conds = append(conds, "v.nilai "+op+" "+bind(*bd.Sampai))
+			}
+			fmt.Fprintf(&b, " WHEN %s THEN %d", strings.Join(conds, " AND "), j+1)
+		}
+		b.WriteString(" END")
+	}
+	b.WriteString("\nEND")
+	return b.String(), args
+}
+
+// resultSQL sums one rubric's indicator rows into mart.kesehatan: the rescaled score, cakupan,
+// category and grade (Classify in SQL) and the change on the previous scored tahun buku (History in
+// SQL). It runs in DuckDB so that two million results at the national scale never pass through Go.
+// Thresholds are computed in Go exactly as Classify computes them, then bound.
+func resultSQL(r *Rubric, minCakupan float64, grades map[string]string, now time.Time) (string, []any) {
+	args := []any{r.ID, r.Versi, r.TotalBobot(), minCakupan - eps, r.Provisional, now, TidakDapatDinilai}
+	bind := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	var rank, kat, grade strings.Builder
+	rank.WriteString("CASE")
+	kat.WriteString("CASE peringkat")
+	grade.WriteString("CASE peringkat")
+	for i, k := range r.Kategori {
+		if k.Min == nil || i == len(r.Kategori)-1 {
+			fmt.Fprintf(&rank, " ELSE %d", i+1)
+		} else {
+			fmt.Fprintf(&rank, " WHEN skor >= %s::DOUBLE THEN %d", bind(*k.Min-eps), i+1)
+		}
+		fmt.Fprintf(&kat, " WHEN %d THEN %s", i+1, bind(k.Nama))
+		var g any
+		if s := grades[k.Nama]; s != "" {
+			g = s
+		}
+		fmt.Fprintf(&grade, " WHEN %d THEN %s::VARCHAR", i+1, bind(g))
+		if k.Min == nil {
+			break
+		}
+	}
+	rank.WriteString(" END")
+	kat.WriteString(" ELSE $7 END")
+	grade.WriteString(" END")
 	// Sums in DECIMAL: a parallel DOUBLE sum depends on the order rows arrive in, and the same data must
 	// give the same score to the last bit on every run.
-	rows, err := conn.QueryContext(ctx, `SELECT nik, tahun_buku, coalesce(sum(skor::DECIMAL(18,9)) FILTER (WHERE dinilai), 0)::DOUBLE,
-			coalesce(sum(bobot::DECIMAL(18,9)) FILTER (WHERE dinilai), 0)::DOUBLE,
-			count(*) FILTER (WHERE dinilai), count(*)
-		FROM mart.kesehatan_indikator WHERE rubrik = ? GROUP BY nik, tahun_buku ORDER BY nik, tahun_buku`, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Result
-	for rows.Next() {
-		x := Result{Rubrik: r.ID, Versi: r.Versi, BobotTotal: r.TotalBobot(), Provisional: r.Provisional}
-		if err := rows.Scan(&x.NIK, &x.TahunBuku, &x.SkorMentah, &x.BobotDinilai, &x.Dinilai, &x.Total); err != nil {
-			return nil, err
-		}
-		x.Skor, x.Cakupan, x.Kategori, x.Grade, x.Peringkat = Classify(r, x.SkorMentah, x.BobotDinilai, minCakupan, grades)
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	q := `INSERT INTO mart.kesehatan (nik, tahun_buku, rubrik, versi_rubrik, skor, kategori, grade, peringkat, cakupan,
+    bobot_dinilai, bobot_total, skor_mentah, indikator_dinilai, indikator_total, tahun_buku_sebelumnya, skor_sebelumnya,
+    kategori_sebelumnya, perubahan, provisional, dihitung_pada)
+WITH a AS (
+    SELECT nik, tahun_buku,
+        coalesce(sum(skor::DECIMAL(18,9)) FILTER (WHERE dinilai), 0)::DOUBLE AS skor_mentah,
+        coalesce(sum(bobot::DECIMAL(18,9)) FILTER (WHERE dinilai), 0)::DOUBLE AS bobot_dinilai,
+        count(*) FILTER (WHERE dinilai) AS dinilai, count(*) AS total
+    FROM mart.kesehatan_indikator WHERE rubrik = $1 GROUP BY nik, tahun_buku
+), s AS (
+    SELECT *,
+        CASE WHEN bobot_dinilai > 0 THEN least(greatest(100 * skor_mentah / bobot_dinilai, 0), 100) END AS skor,
+        least(bobot_dinilai / $3::DOUBLE, 1) AS cakupan
+    FROM a
+), c AS (
+    SELECT *, CASE WHEN skor IS NULL OR cakupan < $4::DOUBLE THEN NULL ELSE ` + rank.String() + ` END AS peringkat FROM s
+), k AS (
+    SELECT *, ` + kat.String() + ` AS kategori, ` + grade.String() + ` AS grade FROM c
+)
+SELECT nik, tahun_buku, $1, $2, skor, kategori, grade, peringkat, cakupan, bobot_dinilai, $3::DOUBLE, skor_mentah, dinilai, total,
+    lag(tahun_buku) OVER w, lag(skor) OVER w, lag(kategori) OVER w,
+    CASE WHEN peringkat IS NULL OR lag(peringkat) OVER w IS NULL THEN NULL
+         WHEN peringkat < lag(peringkat) OVER w THEN 'naik'
+         WHEN peringkat > lag(peringkat) OVER w THEN 'turun'
+         ELSE 'tetap' END,
+    $5::BOOLEAN, $6::TIMESTAMPTZ
+FROM k
+WINDOW w AS (PARTITION BY nik ORDER BY tahun_buku)
+ORDER BY nik, tahun_buku`
+	return q, args
 }
