@@ -233,6 +233,60 @@ func (b *browser) open(dir, file, hash, shot string) int {
 	return len(charts)
 }
 
+// legendJS reports, for every chart of the page, its legend (kind, items, box) and the plot area,
+// and the category labels the axis cuts short.
+const legendJS = `[...document.querySelectorAll('.grafik')].map(g => [g, echarts.getInstanceByDom(g)]).filter(x => x[1]).map(([g, c]) => {
+	const o = c.getOption(), lg = (o.legend || [])[0], ser = o.series || [];
+	const pie = ser.some(s => s.type === 'pie' || s.type === 'funnel');
+	const items = pie ? (ser[0].data || []).length : ser.filter(s => s.name).length;
+	const v = (c._componentsViews || []).find(v => v.type && v.type.startsWith('legend'));
+	let box = null;
+	if (v && v.group) { const r = v.group.getBoundingRect(); box = {x: r.x + v.group.x, y: r.y + v.group.y, w: r.width, h: r.height}; }
+	const grid = pie ? null : c.getModel().getComponent('grid');
+	const plotTop = grid && grid.coordinateSystem ? grid.coordinateSystem.getRect().y : null;
+	const cut = [].concat(o.xAxis || [], o.yAxis || []).filter(a => a.type === 'category' && a.axisLabel && a.axisLabel.overflow === 'truncate' && a.axisLabel.rotate);
+	return {id: g.getAttribute('data-grafik') || g.parentElement.querySelector('h2')?.textContent || '?', shown: !!(lg && lg.show !== false),
+		type: lg ? lg.type : '', items, box, plotTop, width: c.getWidth(), cut: cut.length};
+})`
+
+// checkLegendsAndLabels: a legend of up to six items is shown whole (no pager), inside the chart
+// and above the plot; rotated category labels are not cut short.
+func (b *browser) checkLegendsAndLabels(file string) {
+	b.t.Helper()
+	var cs []struct {
+		ID      string  `json:"id"`
+		Shown   bool    `json:"shown"`
+		Type    string  `json:"type"`
+		Items   int     `json:"items"`
+		Box     *struct{ X, Y, W, H float64 }
+		PlotTop *float64 `json:"plotTop"`
+		Width   float64  `json:"width"`
+		Cut     int      `json:"cut"`
+	}
+	b.eval(legendJS, &cs)
+	for _, c := range cs {
+		if c.Cut > 0 {
+			b.t.Errorf("%s: chart %q cuts its rotated axis labels short", file, c.ID)
+		}
+		if !c.Shown || c.Items > 6 {
+			continue
+		}
+		if c.Type == "scroll" {
+			b.t.Errorf("%s: chart %q pages a legend of %d items", file, c.ID, c.Items)
+		}
+		if c.Box == nil {
+			b.t.Errorf("%s: chart %q: legend not drawn", file, c.ID)
+			continue
+		}
+		if c.Box.X < 0 || c.Box.X+c.Box.W > c.Width+1 {
+			b.t.Errorf("%s: chart %q: legend %.0f–%.0f px runs out of the chart (%.0f px wide)", file, c.ID, c.Box.X, c.Box.X+c.Box.W, c.Width)
+		}
+		if c.PlotTop != nil && c.Box.Y+c.Box.H > *c.PlotTop+1 {
+			b.t.Errorf("%s: chart %q: legend (bottom %.0f px) overlaps the plot (top %.0f px)", file, c.ID, c.Box.Y+c.Box.H, *c.PlotTop)
+		}
+	}
+}
+
 func (b *browser) eval(js string, v any) {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`JSON.stringify(`+js+`)`))
@@ -279,6 +333,7 @@ func TestBrowserDemoPages(t *testing.T) {
 		if n < p.minCharts || n > 10 {
 			t.Errorf("%s: %d charts drawn, want %d–10", p.file, n, p.minCharts)
 		}
+		b.checkLegendsAndLabels(p.file)
 	}
 
 	// Indonesian numbers in the page's formatter and on a Rupiah axis.

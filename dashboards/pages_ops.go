@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )
@@ -13,6 +14,22 @@ var labelAlasanKarantina = map[string]string{
 	"angka_tidak_terbaca": "Angka tidak terbaca", "tanggal_tidak_terbaca": "Tanggal tidak terbaca", "wajib_kosong": "Kolom wajib kosong",
 	"nik_tidak_sah": "NIK tidak sah", "tidak_konsisten": "Nilai tidak konsisten", "duplikat_bertentangan": "Duplikat bertentangan",
 	"wilayah_tidak_dikenal": "Wilayah tidak dikenal", "kode_tidak_dikenal": "Kode tidak dikenal",
+}
+
+// Check kinds, severities and outcomes (ops.check_results codes, dbt's vocabulary) as staff read them.
+var (
+	labelJenisCek = map[string]string{"not_null": "wajib terisi", "unique": "unik", "relationships": "relasi", "range": "rentang",
+		"expression": "ekspresi", "accepted_values": "nilai yang diterima", "anomaly": "anomali", "freshness": "kesegaran data", "row_count": "jumlah baris"}
+	labelTingkatCek = map[string]string{"warn": "peringatan", "error": "galat"}
+	labelHasilCek   = map[string]string{"pass": "lolos", "warn": "gagal (peringatan)", "error": "gagal", "fail": "gagal", "skip": "dilewati"}
+)
+
+// label is the label of a code from a map, or the code itself when the map does not know it.
+func label(m map[string]string, v any) any {
+	if l, ok := m[asStr(v)]; ok {
+		return l
+	}
+	return v
 }
 
 func lblAlasan(k string) string {
@@ -133,6 +150,10 @@ func (b *builder) kualitas() (*Page, error) {
 		WHERE level = 'check' AND run_id = (SELECT max(run_id) FROM ops.check_results) ORDER BY status = 'pass', failing_count DESC, check_name`)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range rows {
+		r[0] = strings.ReplaceAll(asStr(r[0]), "_", " ") // check names are Indonesian snake_case codes
+		r[1], r[2], r[3] = label(labelJenisCek, r[1]), label(labelTingkatCek, r[2]), label(labelHasilCek, r[3])
 	}
 	pn = &Panel{ID: "cek-terakhir", Judul: "Pemeriksaan pada proses terakhir", Lebar: true, BatasBaris: 200,
 		Tabel: Tabel{Kolom: []Kolom{{Label: "Pemeriksaan", Tipe: "teks"}, {Label: "Jenis", Tipe: "teks"}, {Label: "Tingkat", Tipe: "teks"}, {Label: "Hasil", Tipe: "teks"}, {Label: "Baris gagal", Tipe: "angka"}}, Baris: rows}}
