@@ -336,6 +336,11 @@ func TestBrowserDemoPages(t *testing.T) {
 			t.Errorf("%s: %d charts drawn, want %d–10", p.file, n, p.minCharts)
 		}
 		b.checkLegendsAndLabels(p.file)
+		var over []string
+		b.eval(`[...document.querySelectorAll('.kartu .nilai, .kartu .label')].filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)`, &over)
+		if len(over) > 0 {
+			t.Errorf("%s: card text runs out of its card: %q", p.file, over)
+		}
 	}
 
 	// A KSP scored by three rubrics: the headline is ksp-2016's (the rubric that applies to simpan

@@ -75,12 +75,12 @@ func (b *builder) kesehatan() (*Page, error) {
 	for _, r := range tbl {
 		by[asStr(r[0])] = asInt(r[1])
 	}
-	p.Kartu = []Kartu{{Label: "Koperasi dinilai", Nilai: Angka(n), Catatan: "penilaian terakhir tiap koperasi"}}
+	p.Kartu = []Kartu{{Label: "Koperasi dinilai", Nilai: Angka(n), Catatan: "penilaian terakhir, rubrik yang berlaku"}}
 	for _, k := range urutKategori {
 		p.Kartu = append(p.Kartu, Kartu{Label: k, Nilai: Angka(by[k]), Warna: warnaKategori[k]})
 	}
 	p.Panels = append(p.Panels, &Panel{ID: "kategori", Judul: "Koperasi menurut kategori kesehatan", Format: "angka",
-		Keterangan: "Kategori tidak diberikan bila cakupan indikator yang dapat dinilai di bawah batas (Tidak Dapat Dinilai).",
+		Keterangan: "Satu kategori per koperasi, dari penilaian terakhirnya menurut rubrik yang berlaku: ksp-2016 untuk koperasi simpan pinjam (bila dinilai), selain itu umum-2026; kkpkk-2021 masih sementara dan hanya dipakai bila tidak ada rubrik lain. Kategori tidak diberikan bila cakupan indikator yang dapat dinilai di bawah batas (Tidak Dapat Dinilai).",
 		Chart:      pieChart("Kategori", items),
 		Tabel:      Tabel{Kolom: []Kolom{{Label: "Kategori", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
 
@@ -176,7 +176,10 @@ func (b *builder) kesehatan() (*Page, error) {
 	}
 	var ss2 []serie
 	for i, k := range rubrik {
-		ss2 = append(ss2, serie{Name: k, Data: rub[k], Color: b.warna(i)})
+		ss2 = append(ss2, serie{Name: lblRubrik(k), Data: rub[k], Color: b.warna(i)})
+	}
+	for _, r := range rows {
+		r[1] = lblRubrik(asStr(r[1]))
 	}
 	p.Panels = append(p.Panels, &Panel{ID: "skor", Judul: "Skor rata-rata per tahun buku dan rubrik", Format: "desimal",
 		Chart: lineChart(tahun, ss2, ""), Tabel: Tabel{Kolom: []Kolom{{Label: "Tahun buku", Tipe: "teks"}, {Label: "Rubrik", Tipe: "teks"},

@@ -116,7 +116,7 @@ func (b *builder) ringkasan() (*Page, error) {
 		Tabel: Tabel{Kolom: []Kolom{{Label: "Status", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
 
 	// 2. health
-	kes := &Panel{ID: "kesehatan", Judul: "Koperasi menurut kategori kesehatan", Keterangan: "Penilaian terakhir tiap koperasi.", Format: "angka"}
+	kes := &Panel{ID: "kesehatan", Judul: "Koperasi menurut kategori kesehatan", Keterangan: "Penilaian terakhir tiap koperasi, menurut rubrik yang berlaku: ksp-2016 untuk koperasi simpan pinjam, selain itu umum-2026.", Format: "angka"}
 	if !b.hasKesehatan() {
 		kes.Kosong = kosongKesehatan
 	} else {

@@ -617,7 +617,7 @@
       var KT = K.map(function (r) { return [r[0], namaRubrik(r[1])].concat(r.slice(2)); });
       var t2 = el('table'); tabel(t2, kk, KT);
       var ph = panel('Riwayat skor kesehatan', 'Satu garis per rubrik. Kategori utama memakai rubrik ' + namaRubrik(utama) + ': ' + (RUBRIK_KET[utama] || 'rubrik yang berlaku') + '.',
-        [g3, el('div', { class: 'gulir' }, [t2])], false);
+        [g3, el('div', { class: 'gulir' }, [t2])], true);
       ph.querySelector('footer').appendChild(unduhan('kesehatan-' + p.nik, kk, KT));
       grid.appendChild(ph);
       P.gambar(g3, { legend: { show: true, top: 0 }, tooltip: { trigger: 'axis' }, xAxis: [{ data: tahunK }], yAxis: [{ max: 100 }],
@@ -641,7 +641,7 @@
           (ru === utama ? 'Rubrik kategori utama. ' : 'Pembanding; bukan kategori utama. ') + (RUBRIK_KET[ru] ? 'Ini ' + RUBRIK_KET[ru] + '. ' : '') +
           'Indikator tanpa data: tidak dinilai (bukan nol).';
         var pi = panel('Lembar kerja penilaian · rubrik ' + namaRubrik(ru), ket,
-          [IR.length ? el('div', { class: 'gulir' }, [t3]) : el('div', { class: 'kosong', text: 'Rincian indikator belum tersedia.' })], false);
+          [IR.length ? el('div', { class: 'gulir penuh' }, [t3]) : el('div', { class: 'kosong', text: 'Rincian indikator belum tersedia.' })], true);
         if (IR.length) pi.querySelector('footer').appendChild(unduhan('penilaian-' + ru + '-' + p.nik, ik, IR));
         grid.appendChild(pi);
       });
