@@ -247,8 +247,12 @@ const legendJS = `[...document.querySelectorAll('.grafik')].map(g => [g, echarts
 	const grid = pie ? null : c.getModel().getComponent('grid');
 	const plotTop = grid && grid.coordinateSystem ? grid.coordinateSystem.getRect().y : null;
 	const cut = [].concat(o.xAxis || [], o.yAxis || []).filter(a => a.type === 'category' && a.axisLabel && a.axisLabel.overflow === 'truncate' && a.axisLabel.rotate);
+	const clipped = c.getZr().storage.getDisplayList(true).filter(e => (e.type === 'text' || e.type === 'tspan') && e.style && e.style.text && !e.invisible).map(e => {
+		const r = e.getBoundingRect().clone(); const m = e.getComputedTransform(); if (m) r.applyTransform(m);
+		return {t: String(e.style.text), x0: r.x, x1: r.x + r.width};
+	}).filter(r => r.x0 < -1 || r.x1 > c.getWidth() + 1).map(r => r.t + ' (' + Math.round(r.x0) + '–' + Math.round(r.x1) + ' px)');
 	return {id: g.getAttribute('data-grafik') || g.parentElement.querySelector('h2')?.textContent || '?', shown: !!(lg && lg.show !== false),
-		type: lg ? lg.type : '', items, box, plotTop, width: c.getWidth(), cut: cut.length};
+		type: lg ? lg.type : '', items, box, plotTop, width: c.getWidth(), cut: cut.length, clipped};
 })`
 
 // checkLegendsAndLabels: a legend of up to six items is shown whole (no pager), inside the chart
@@ -264,9 +268,13 @@ func (b *browser) checkLegendsAndLabels(file string) {
 		PlotTop *float64 `json:"plotTop"`
 		Width   float64  `json:"width"`
 		Cut     int      `json:"cut"`
+		Clipped []string `json:"clipped"`
 	}
 	b.eval(legendJS, &cs)
 	for _, c := range cs {
+		if len(c.Clipped) > 0 {
+			b.t.Errorf("%s: chart %q draws text outside its box: %q", file, c.ID, c.Clipped)
+		}
 		if c.Cut > 0 {
 			b.t.Errorf("%s: chart %q cuts its rotated axis labels short", file, c.ID)
 		}

@@ -109,7 +109,7 @@
       });
     }
     if (!pie) {
-      o.grid = { left: 8, right: 18, top: legend ? 16 + 24 * barisLegenda : 16, bottom: 8, containLabel: true };
+      o.grid = { left: 16, right: 18, top: legend ? 16 + 24 * barisLegenda : 16, bottom: 8, containLabel: true };
       var kanan = o.pantauKanan || fmt;
       ['xAxis', 'yAxis'].forEach(function (ax) {
         o[ax] = arr(o[ax]).map(function (a, i) {
@@ -118,7 +118,9 @@
           if (cat && a.data) {
             a.type = 'category';
             a.axisLabel = Object.assign({ hideOverlap: true, color: '#455a64' }, a.axisLabel || {});
-            if (ax === 'yAxis') { a.axisLabel.width = 210; a.axisLabel.overflow = 'truncate'; }
+            // long names are shortened in the text itself: ECharts' own truncation (width +
+            // overflow) is not counted by containLabel, which clips the longest label at the edge
+            if (ax === 'yAxis') { a.axisLabel.formatter = function (v) { v = String(v); return v.length > 34 ? v.slice(0, 33) + '…' : v; }; }
             else if (a.data.length > 6 || a.data.some(function (d) { return String(d).length > 12; })) {
               // rotated labels are shown whole (containLabel makes room below the bars)
               a.axisLabel.interval = 0; a.axisLabel.rotate = 30; a.axisLabel.hideOverlap = false;
@@ -660,13 +662,22 @@
 
   // ---- start -------------------------------------------------------------------------------------
   window.addEventListener('error', function (e) { galat('Terjadi galat di halaman ini: ' + (e.message || e)); });
-  document.addEventListener('DOMContentLoaded', function () {
-    if (typeof echarts === 'undefined') { galat('ECharts tidak termuat (assets/echarts.min.js hilang).'); return; }
+  function mulai() {
     gambarSemua();
     var h = document.body.getAttribute('data-halaman');
     if (h === 'wilayah') wilayah();
     if (document.getElementById('direktori')) direktori();
     else if (document.getElementById('koperasi')) koperasi();
     else siap();
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    if (typeof echarts === 'undefined') { galat('ECharts tidak termuat (assets/echarts.min.js hilang).'); return; }
+    // Charts measure their labels when drawn: draw once the bundled Inter is loaded, or labels
+    // measured in a fallback font are clipped when Inter arrives.
+    var sekali = false, go = function () { if (!sekali) { sekali = true; mulai(); } };
+    if (document.fonts && document.fonts.load) {
+      Promise.all([document.fonts.load('400 12px Inter'), document.fonts.load('600 12px Inter')]).then(go, go);
+      setTimeout(go, 3000);
+    } else go();
   });
 })();
