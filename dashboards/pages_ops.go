@@ -41,7 +41,7 @@ func lblAlasan(k string) string {
 
 func (b *builder) kualitas() (*Page, error) {
 	p := &Page{File: "kualitas.html", Key: "kualitas", Judul: "Kualitas Data",
-		Deskripsi: "Baris yang dikarantina saat unggah, masalah yang paling sering, dan hasil pemeriksaan data setiap kali transform berjalan."}
+		Deskripsi: "Baris yang dikarantina saat unggah, masalah yang paling sering, dan hasil pemeriksaan data setiap kali data diolah (tahap pengolahan)."}
 	sub, err := b.src.rows(`SELECT count(*), coalesce(sum(rows_accepted), 0)::BIGINT, coalesce(sum(rows_quarantined), 0)::BIGINT FROM ops.submissions`)
 	if err != nil {
 		return nil, fmt.Errorf("kualitas: %w", err)
@@ -78,7 +78,7 @@ func (b *builder) kualitas() (*Page, error) {
 	var pv []float64
 	var pt [][]any
 	for i, r := range rows {
-		l := lblAlasan(asStr(r[0])) + " · " + asStr(r[1])
+		l := lblAlasan(asStr(r[0])) + "\n" + asStr(r[1]) // two lines: the reason, then the column
 		pt = append(pt, []any{lblAlasan(asStr(r[0])), r[1], r[2]})
 		if i < 12 {
 			pc = append(pc, l)
@@ -87,7 +87,7 @@ func (b *builder) kualitas() (*Page, error) {
 	}
 	reverse(pc)
 	reverse(pv)
-	pn = &Panel{ID: "masalah", Judul: "Masalah yang paling sering", Format: "angka", Tinggi: max(320, 60+26*len(pc)),
+	pn = &Panel{ID: "masalah", Judul: "Masalah yang paling sering", Format: "angka", Tinggi: max(320, 60+38*len(pc)),
 		Chart: barChart(pc, []serie{{Name: "Masalah", Data: pv, Color: "#c62828"}}, sumbu{horizontal: true}),
 		Tabel: Tabel{Kolom: []Kolom{{Label: "Alasan", Tipe: "teks"}, {Label: "Kolom", Tipe: "teks"}, {Label: "Masalah", Tipe: "angka"}}, Baris: pt}}
 	if len(rows) == 0 {
@@ -137,7 +137,7 @@ func (b *builder) kualitas() (*Page, error) {
 		gagal = append(gagal, asFloat(r[3]))
 		baris = append(baris, asFloat(r[4]))
 	}
-	pn = &Panel{ID: "cek-tren", Judul: "Hasil pemeriksaan per proses transform", Format: "angka", Lebar: true,
+	pn = &Panel{ID: "cek-tren", Judul: "Hasil pemeriksaan per proses pengolahan", Format: "angka", Lebar: true,
 		Keterangan: "Jumlah pemeriksaan yang lulus, memberi peringatan atau gagal (30 proses terakhir), dan baris yang gagal (sumbu kanan).",
 		Chart: barChart(rc, []serie{{Name: "Lulus", Data: lulus, Color: "#2e7d32", Stack: "c"}, {Name: "Peringatan", Data: warn, Color: "#ffa000", Stack: "c"},
 			{Name: "Gagal", Data: gagal, Color: "#c62828", Stack: "c"}, {Name: "Baris gagal", Data: baris, Color: "#37474f", Line: true, Right: true}}, sumbu{legend: true, kanan: "angka"}),

@@ -120,7 +120,7 @@
             a.axisLabel = Object.assign({ hideOverlap: true, color: '#455a64' }, a.axisLabel || {});
             // long names are shortened in the text itself: ECharts' own truncation (width +
             // overflow) is not counted by containLabel, which clips the longest label at the edge
-            if (ax === 'yAxis') { a.axisLabel.formatter = function (v) { v = String(v); return v.length > 34 ? v.slice(0, 33) + '…' : v; }; }
+            if (ax === 'yAxis') { a.axisLabel.lineHeight = 15; a.axisLabel.formatter = function (v) { return String(v).split('\n').map(function (l) { return l.length > 34 ? l.slice(0, 33) + '…' : l; }).join('\n'); }; }
             else if (a.data.length > 6 || a.data.some(function (d) { return String(d).length > 12; })) {
               // rotated labels are shown whole (containLabel makes room below the bars)
               a.axisLabel.interval = 0; a.axisLabel.rotate = 30; a.axisLabel.hideOverlap = false;
@@ -133,6 +133,7 @@
             a.name = i === 1 ? '' : a.name;
             a.axisLabel = { color: '#607d8b', formatter: function (v) { return P.format(kind, v, true); } };
             a.splitLine = { lineStyle: { color: '#eceff1' } };
+            if (kind === 'angka') a.minInterval = 1; // counts: no 0,5 ticks
             if (kind === 'persen' && i === 0) { a.max = function (v) { return v.max > 100 ? v.max : 100; }; }
           }
           return a;
