@@ -631,7 +631,7 @@
           }) };
         }) }, 'desimal');
       var I = d.i || [];
-      var ik = [{ Label: 'Aspek', Tipe: 'teks' }, { Label: 'Indikator', Tipe: 'teks' }, { Label: 'Nilai', Tipe: 'desimal' }, { Label: 'Band', Tipe: 'teks' },
+      var ik = [{ Label: 'Aspek', Tipe: 'teks' }, { Label: 'Indikator', Tipe: 'teks' }, { Label: 'Nilai', Tipe: 'desimal' }, { Label: 'Rentang (band)', Tipe: 'teks' },
         { Label: 'Skor', Tipe: 'desimal' }, { Label: 'Bobot', Tipe: 'desimal' }, { Label: 'Dinilai', Tipe: 'teks' }, { Label: 'Input hilang', Tipe: 'teks' }];
       rubriks.forEach(function (ru) {
         var rows = I.filter(function (r) { return r[2] === ru; });
