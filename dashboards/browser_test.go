@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -233,6 +235,68 @@ func (b *browser) open(dir, file, hash, shot string) int {
 	return len(charts)
 }
 
+// legendJS reports, for every chart of the page, its legend (kind, items, box) and the plot area,
+// and the category labels the axis cuts short.
+const legendJS = `[...document.querySelectorAll('.grafik')].map(g => [g, echarts.getInstanceByDom(g)]).filter(x => x[1]).map(([g, c]) => {
+	const o = c.getOption(), lg = (o.legend || [])[0], ser = o.series || [];
+	const pie = ser.some(s => s.type === 'pie' || s.type === 'funnel');
+	const items = pie ? (ser[0].data || []).length : ser.filter(s => s.name).length;
+	const v = (c._componentsViews || []).find(v => v.type && v.type.startsWith('legend'));
+	let box = null;
+	if (v && v.group) { const r = v.group.getBoundingRect(); box = {x: r.x + v.group.x, y: r.y + v.group.y, w: r.width, h: r.height}; }
+	const grid = pie ? null : c.getModel().getComponent('grid');
+	const plotTop = grid && grid.coordinateSystem ? grid.coordinateSystem.getRect().y : null;
+	const cut = [].concat(o.xAxis || [], o.yAxis || []).filter(a => a.type === 'category' && a.axisLabel && a.axisLabel.overflow === 'truncate' && a.axisLabel.rotate);
+	const clipped = c.getZr().storage.getDisplayList(true).filter(e => (e.type === 'text' || e.type === 'tspan') && e.style && e.style.text && !e.invisible).map(e => {
+		const r = e.getBoundingRect().clone(); const m = e.getComputedTransform(); if (m) r.applyTransform(m);
+		return {t: String(e.style.text), x0: r.x, x1: r.x + r.width};
+	}).filter(r => r.x0 < -1 || r.x1 > c.getWidth() + 1).map(r => r.t + ' (' + Math.round(r.x0) + '–' + Math.round(r.x1) + ' px)');
+	return {id: g.getAttribute('data-grafik') || g.parentElement.querySelector('h2')?.textContent || '?', shown: !!(lg && lg.show !== false),
+		type: lg ? lg.type : '', items, box, plotTop, width: c.getWidth(), cut: cut.length, clipped};
+})`
+
+// checkLegendsAndLabels: a legend of up to six items is shown whole (no pager), inside the chart
+// and above the plot; rotated category labels are not cut short.
+func (b *browser) checkLegendsAndLabels(file string) {
+	b.t.Helper()
+	var cs []struct {
+		ID      string `json:"id"`
+		Shown   bool   `json:"shown"`
+		Type    string `json:"type"`
+		Items   int    `json:"items"`
+		Box     *struct{ X, Y, W, H float64 }
+		PlotTop *float64 `json:"plotTop"`
+		Width   float64  `json:"width"`
+		Cut     int      `json:"cut"`
+		Clipped []string `json:"clipped"`
+	}
+	b.eval(legendJS, &cs)
+	for _, c := range cs {
+		if len(c.Clipped) > 0 {
+			b.t.Errorf("%s: chart %q draws text outside its box: %q", file, c.ID, c.Clipped)
+		}
+		if c.Cut > 0 {
+			b.t.Errorf("%s: chart %q cuts its rotated axis labels short", file, c.ID)
+		}
+		if !c.Shown || c.Items > 6 {
+			continue
+		}
+		if c.Type == "scroll" {
+			b.t.Errorf("%s: chart %q pages a legend of %d items", file, c.ID, c.Items)
+		}
+		if c.Box == nil {
+			b.t.Errorf("%s: chart %q: legend not drawn", file, c.ID)
+			continue
+		}
+		if c.Box.X < 0 || c.Box.X+c.Box.W > c.Width+1 {
+			b.t.Errorf("%s: chart %q: legend %.0f–%.0f px runs out of the chart (%.0f px wide)", file, c.ID, c.Box.X, c.Box.X+c.Box.W, c.Width)
+		}
+		if c.PlotTop != nil && c.Box.Y+c.Box.H > *c.PlotTop+1 {
+			b.t.Errorf("%s: chart %q: legend (bottom %.0f px) overlaps the plot (top %.0f px)", file, c.ID, c.Box.Y+c.Box.H, *c.PlotTop)
+		}
+	}
+}
+
 func (b *browser) eval(js string, v any) {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`JSON.stringify(`+js+`)`))
@@ -279,6 +343,101 @@ func TestBrowserDemoPages(t *testing.T) {
 		if n < p.minCharts || n > 10 {
 			t.Errorf("%s: %d charts drawn, want %d–10", p.file, n, p.minCharts)
 		}
+		b.checkLegendsAndLabels(p.file)
+		var over []string
+		b.eval(`[...document.querySelectorAll('.kartu .nilai, .kartu .label')].filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)`, &over)
+		if len(over) > 0 {
+			t.Errorf("%s: card text runs out of its card: %q", p.file, over)
+		}
+	}
+
+	// A KSP scored by three rubrics: the headline is ksp-2016's (the rubric that applies to simpan
+	// pinjam) and says so; each rubric has its own worksheet and its own line in the history.
+	var ksp, kat, grade string
+	var tahun int
+	var skor float64
+	if err := db.QueryRow(`SELECT s.nik, s.tahun_buku, s.kategori, s.grade, s.skor FROM mart.kesehatan s
+		JOIN mart.koperasi k ON k.nik = s.nik AND k.jenis = 'simpan_pinjam'
+		JOIN mart.kesehatan p ON p.nik = s.nik AND p.tahun_buku = s.tahun_buku AND p.rubrik = 'kkpkk-2021' AND p.kategori <> s.kategori
+		JOIN mart.kesehatan u ON u.nik = s.nik AND u.tahun_buku = s.tahun_buku AND u.rubrik = 'umum-2026'
+		WHERE s.rubrik = 'ksp-2016' AND s.nik <> ? AND s.tahun_buku = (SELECT max(tahun_buku) FROM mart.kesehatan WHERE nik = s.nik)
+		ORDER BY s.nik LIMIT 1`, demoNIK).Scan(&ksp, &tahun, &kat, &grade, &skor); err != nil {
+		t.Fatalf("a KSP with three rubrics: %v", err)
+	}
+	b.open(dir, "koperasi.html", "#"+ksp, "09-koperasi-ksp-tiga-rubrik")
+	var prof struct {
+		Badge, Rubrik string
+		Judul         []string
+		Seri, Tahun   []string
+		Lembar        map[string][][]string
+	}
+	b.eval(`({Badge: document.querySelectorAll('.kop-kepala .lencana')[1].textContent,
+		Rubrik: document.getElementById('kop-rubrik-utama').textContent,
+		Judul: [...document.querySelectorAll('#koperasi h2')].map(h => h.textContent).filter(h => h.startsWith('Lembar kerja')),
+		Seri: (() => { const h = [...document.querySelectorAll('#koperasi h2')].find(h => h.textContent === 'Riwayat skor kesehatan');
+			const o = echarts.getInstanceByDom(h.closest('article').querySelector('.grafik')).getOption(); return o.series.map(s => s.name); })(),
+		Tahun: (() => { const h = [...document.querySelectorAll('#koperasi h2')].find(h => h.textContent === 'Riwayat skor kesehatan');
+			return echarts.getInstanceByDom(h.closest('article').querySelector('.grafik')).getOption().xAxis[0].data.map(String); })(),
+		Lembar: Object.fromEntries([...document.querySelectorAll('table.lembar-kerja')].map(t => [t.dataset.rubrik,
+			[...t.querySelectorAll('tbody tr')].map(tr => [...tr.children].map(td => td.textContent))]))})`, &prof)
+	wantBadge := "Kesehatan: " + kat + " (" + grade + ")"
+	if prof.Badge != wantBadge || prof.Rubrik != fmt.Sprintf("menurut rubrik ksp-2016, tahun buku %d", tahun) {
+		t.Errorf("koperasi.html#%s: headline %q %q, want %q by ksp-2016, tahun buku %d", ksp, prof.Badge, prof.Rubrik, wantBadge, tahun)
+	}
+	wantJudul := []string{"Lembar kerja penilaian · rubrik ksp-2016", "Lembar kerja penilaian · rubrik umum-2026", "Lembar kerja penilaian · rubrik kkpkk-2021 (sementara)"}
+	if strings.Join(prof.Judul, "|") != strings.Join(wantJudul, "|") {
+		t.Errorf("koperasi.html#%s: worksheets %q, want %q", ksp, prof.Judul, wantJudul)
+	}
+	if strings.Join(prof.Seri, "|") != "ksp-2016|umum-2026|kkpkk-2021 (sementara)" {
+		t.Errorf("koperasi.html#%s: history series %q, want one per rubric", ksp, prof.Seri)
+	}
+	var wantTahun []string
+	yr, _ := db.Query(`SELECT DISTINCT tahun_buku::VARCHAR FROM mart.kesehatan WHERE nik = ? ORDER BY 1`, ksp)
+	for yr.Next() {
+		var y string
+		yr.Scan(&y)
+		wantTahun = append(wantTahun, y)
+	}
+	yr.Close()
+	if strings.Join(prof.Tahun, "|") != strings.Join(wantTahun, "|") {
+		t.Errorf("koperasi.html#%s: history x axis %q, want the tahun buku %q", ksp, prof.Tahun, wantTahun)
+	}
+	decimalPoint := regexp.MustCompile(`\d\.\d{1,2}(\D|$)|\d\.\d{4,}`)
+	for _, ru := range []string{"ksp-2016", "umum-2026", "kkpkk-2021"} {
+		var want []string
+		ir, _ := db.Query(`SELECT nama_aspek || ' / ' || nama_indikator FROM mart.kesehatan_indikator i WHERE nik = ? AND rubrik = ?
+			AND tahun_buku = (SELECT max(tahun_buku) FROM mart.kesehatan WHERE nik = i.nik AND rubrik = i.rubrik) ORDER BY urutan`, ksp, ru)
+		for ir.Next() {
+			var s string
+			ir.Scan(&s)
+			want = append(want, s)
+		}
+		ir.Close()
+		var got []string
+		for _, r := range prof.Lembar[ru] {
+			got = append(got, r[0]+" / "+r[1])
+			for _, c := range r[2:] {
+				if decimalPoint.MatchString(c) {
+					t.Errorf("koperasi.html#%s: worksheet %s shows %q with a decimal point", ksp, ru, c)
+				}
+			}
+		}
+		if len(want) == 0 || strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("koperasi.html#%s: worksheet %s lists\n %q\nwant\n %q", ksp, ru, got, want)
+		}
+	}
+	var skorSel string
+	b.eval(`[...[...document.querySelectorAll('#koperasi h2')].find(h => h.textContent === 'Riwayat skor kesehatan').closest('article').querySelectorAll('tbody tr')]
+		.map(tr => [...tr.children].map(td => td.textContent)).find(r => r[0] === '`+fmt.Sprint(tahun)+`' && r[1] === 'ksp-2016')[2]`, &skorSel)
+	if want := strings.Replace(strconv.FormatFloat(skor, 'f', 2, 64), ".", ",", 1); skorSel != want {
+		t.Errorf("koperasi.html#%s: ksp-2016 score %q, want %q", ksp, skorSel, want)
+	}
+	// The directory shows the same headline for it.
+	b.open(dir, "direktori.html", "#q="+ksp, "08-direktori-ksp")
+	var dirKes string
+	b.eval(`document.querySelector('#dir-tabel tbody td:nth-child(8) .lencana').textContent`, &dirKes)
+	if dirKes != kat+" ("+grade+")" {
+		t.Errorf("direktori.html#q=%s: health %q, want %q", ksp, dirKes, kat+" ("+grade+")")
 	}
 
 	// Indonesian numbers in the page's formatter and on a Rupiah axis.

@@ -32,7 +32,7 @@ import (
 var dirKolom = []Kolom{{Label: "NIK", Tipe: "teks"}, {Label: "Nama koperasi", Tipe: "teks"}, {Label: "Jenis", Tipe: "teks"},
 	{Label: "Kelompok", Tipe: "teks"}, {Label: "Kecamatan", Tipe: "teks"}, {Label: "Desa/kelurahan", Tipe: "teks"},
 	{Label: "Status", Tipe: "teks"}, {Label: "Peringatan", Tipe: "teks"}, {Label: "Kategori kesehatan", Tipe: "teks"}, {Label: "Grade", Tipe: "teks"},
-	{Label: "Nomor badan hukum", Tipe: "teks"}}
+	{Label: "Nomor badan hukum", Tipe: "teks"}, {Label: "Rubrik kesehatan", Tipe: "teks"}}
 
 // kopFile is data/kop/<kab>.js. At national scale these files are most of the site, so they are
 // compact: the profile is an array in the order of profilKolom (pantau.js zips it back), and the
@@ -42,7 +42,7 @@ type kopFile struct {
 	Kab       string                `json:"kab"`
 	Prov      string                `json:"prov"`
 	Rubrik    []string              `json:"r"` // rubric names
-	Indikator [][2]string           `json:"d"` // [aspek, nama_indikator]
+	Indikator [][2]string           `json:"d"` // [nama aspek, nama_indikator]
 	Koperasi  map[string]*kopDetail `json:"k"`
 
 	rubrik, indikator map[string]int
@@ -57,7 +57,8 @@ type kopDetail struct {
 	Profil    []any   `json:"p"`
 	Tahun     [][]any `json:"t"`           // tahun, anggota, modal_sendiri, modal_luar, total_aset, volume_usaha, shu, tanggal_rat
 	Kesehatan [][]any `json:"k,omitempty"` // tahun, rubrik (index), skor, kategori (index into urutKategori, or text), grade, cakupan, perubahan
-	Indikator [][]any `json:"i,omitempty"` // indikator (index: aspek, nama), nilai, band, skor, bobot, dinilai, input_hilang
+	Indikator [][]any `json:"i,omitempty"` // indikator (index: aspek, nama), rubrik (index), tahun, nilai, band, skor, bobot, dinilai, input_hilang
+	Utama     []any   `json:"u,omitempty"` // the headline grade's rubric and tahun buku (see rubrikUtama)
 	Kasus     [][]any `json:"c,omitempty"` // id, alasan, status, prioritas, petugas, dibuat, jatuh tempo
 }
 
@@ -157,14 +158,14 @@ func (b *builder) direktori() (int64, int, error) {
 		}
 	}
 	hasKes := b.hasKesehatan()
-	kesCols := "NULL, NULL"
+	kesCols := "NULL, NULL, NULL, NULL"
 	kesJoin := ""
 	if hasKes {
 		g := "NULL"
 		if b.src.has("mart.kesehatan", "grade") {
 			g = "h.grade"
 		}
-		kesCols = "coalesce(h.kategori, 'Tidak Dapat Dinilai'), " + g
+		kesCols = "coalesce(h.kategori, 'Tidak Dapat Dinilai'), " + g + ", h.rubrik, h.tahun_buku"
 		kesJoin = "LEFT JOIN (" + kesehatanTerkini + ") h USING (nik)"
 	}
 	private := "NULL, NULL, NULL"
@@ -206,18 +207,27 @@ func (b *builder) direktori() (int64, int, error) {
 		}
 		defer kes.close()
 		if b.src.has("mart.kesehatan_indikator", "nik", "tahun_buku", "rubrik", "aspek", "nama_indikator", "nilai", "skor", "bobot", "dinilai") {
-			band, hil := "NULL", "NULL"
+			band, hil, aspek := "NULL", "NULL", "i.aspek"
 			if b.src.has("mart.kesehatan_indikator", "band") {
 				band = "i.band::VARCHAR"
 			}
 			if b.src.has("mart.kesehatan_indikator", "input_hilang") {
 				hil = "i.input_hilang::VARCHAR"
 			}
-			// The worksheet of the current grade only (same rubric and year as kesehatanTerkini).
-			ind, err = b.openCursor(`SELECT ` + kabKey + ` AS kab, i.nik, i.aspek, i.nama_indikator, round(i.nilai, 4)::DOUBLE, ` + band + `,
+			if b.src.has("mart.kesehatan_indikator", "nama_aspek") {
+				aspek = "coalesce(nullif(i.nama_aspek, ''), i.aspek)"
+			}
+			urut := "i.indikator"
+			if b.src.has("mart.kesehatan_indikator", "urutan") {
+				urut = "i.urutan"
+			}
+			// The latest worksheet of every rubric that scored the cooperative, each shown under its
+			// own title (the headline rubric's first, see rubrikUtama).
+			ind, err = b.openCursor(`SELECT ` + kabKey + ` AS kab, i.nik, ` + aspek + `, i.nama_indikator, i.rubrik, i.tahun_buku, round(i.nilai, 4)::DOUBLE, ` + band + `,
 					round(i.skor, 2)::DOUBLE, round(i.bobot, 2)::DOUBLE, i.dinilai, ` + hil + `
-				FROM mart.kesehatan_indikator i JOIN (` + kesehatanTerkini + `) h ON h.nik = i.nik AND h.tahun_buku = i.tahun_buku AND h.rubrik = i.rubrik
-				JOIN mart.koperasi k ON k.nik = i.nik ORDER BY kab, i.nik, i.aspek, i.indikator`)
+				FROM mart.kesehatan_indikator i
+				JOIN (SELECT nik, rubrik, max(tahun_buku) AS tahun_buku FROM mart.kesehatan GROUP BY 1, 2) h ON h.nik = i.nik AND h.tahun_buku = i.tahun_buku AND h.rubrik = i.rubrik
+				JOIN mart.koperasi k ON k.nik = i.nik ORDER BY kab, i.nik, i.rubrik, ` + urut + `, i.aspek, i.indikator`)
 			if err != nil {
 				return 0, 0, fmt.Errorf("lembar kerja kesehatan: %w", err)
 			}
@@ -263,22 +273,25 @@ func (b *builder) direktori() (int64, int, error) {
 		if list.err != nil {
 			return 0, 0, list.err
 		}
-		reg := region{Kode: kab, Nama: asStr(rows[0][11]), N: len(rows)}
+		reg := region{Kode: kab, Nama: asStr(rows[0][13]), N: len(rows)}
 		byNik := map[string]*kopDetail{}
-		kf := &kopFile{Kab: reg.Nama, Prov: asStr(rows[0][20]), Rubrik: []string{}, Indikator: [][2]string{}, Koperasi: byNik}
+		kf := &kopFile{Kab: reg.Nama, Prov: asStr(rows[0][22]), Rubrik: []string{}, Indikator: [][2]string{}, Koperasi: byNik}
 		dirRows := make([][]any, len(rows))
 		for i, r := range rows {
 			nik := asStr(r[0])
-			dirRows[i] = []any{r[0], r[1], lblJenis(asStr(r[2])), r[3], r[4], r[5], lblStatus(asStr(r[6])), r[7], r[8], r[9], r[10]}
+			dirRows[i] = []any{r[0], r[1], lblJenis(asStr(r[2])), r[3], r[4], r[5], lblStatus(asStr(r[6])), r[7], r[8], r[9], r[12], lblRubrik(asStr(r[10]))}
 			if asStr(r[6]) == "aktif" {
 				reg.Aktif++
 			}
 			prof := []any{r[0], r[1], lblJenis(asStr(r[2])), r[3], r[4], r[5], asStr(r[6]), r[7], r[8], r[9],
-				r[10], r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19]}
+				r[12], r[14], r[15], r[16], r[17], r[18], r[19], r[20], r[21]}
 			if !pub {
-				prof = append(prof, r[21], r[22], r[23])
+				prof = append(prof, r[23], r[24], r[25])
 			}
 			byNik[nik] = &kopDetail{Profil: prof}
+			if r[10] != nil {
+				byNik[nik].Utama = []any{r[10], r[11]}
+			}
 			sh := shard(nik)
 			if nikShard[sh] == nil {
 				nikShard[sh] = map[string]string{}
@@ -312,7 +325,9 @@ func (b *builder) direktori() (int64, int, error) {
 				case ind:
 					key := asStr(r[1]) + "\x00" + asStr(r[2])
 					i := kf.intern(&kf.indikator, key, func() { kf.Indikator = append(kf.Indikator, [2]string{asStr(r[1]), asStr(r[2])}) })
-					d.Indikator = append(d.Indikator, append([]any{i}, r[3:]...))
+					ru := kf.intern(&kf.rubrik, asStr(r[3]), func() { kf.Rubrik = append(kf.Rubrik, asStr(r[3])) })
+					r[6] = desimalTeks(asStr(r[6])) // band "7.5 ≤ x < 10" → "7,5 ≤ x < 10"
+					d.Indikator = append(d.Indikator, append([]any{i, ru}, r[4:]...))
 				case kas:
 					r[2] = lblKasus(asStr(r[2]))
 					if l, ok := labelStatusKasus[asStr(r[3])]; ok {

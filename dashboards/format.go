@@ -3,6 +3,7 @@ package dashboards
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -82,3 +83,9 @@ func Stempel(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	return fmt.Sprintf("%s %s", Tanggal(t), t.Format("15.04 MST"))
 }
+
+var titikDesimal = regexp.MustCompile(`(\d)\.(\d)`)
+
+// desimalTeks rewrites the decimal points of numbers inside a text (a band like "7.5 ≤ x < 10",
+// written by the scoring stage) the Indonesian way: "7,5 ≤ x < 10".
+func desimalTeks(s string) string { return titikDesimal.ReplaceAllString(s, "$1,$2") }

@@ -75,12 +75,12 @@ func (b *builder) kesehatan() (*Page, error) {
 	for _, r := range tbl {
 		by[asStr(r[0])] = asInt(r[1])
 	}
-	p.Kartu = []Kartu{{Label: "Koperasi dinilai", Nilai: Angka(n), Catatan: "penilaian terakhir tiap koperasi"}}
+	p.Kartu = []Kartu{{Label: "Koperasi dinilai", Nilai: Angka(n), Catatan: "penilaian terakhir, rubrik yang berlaku"}}
 	for _, k := range urutKategori {
 		p.Kartu = append(p.Kartu, Kartu{Label: k, Nilai: Angka(by[k]), Warna: warnaKategori[k]})
 	}
 	p.Panels = append(p.Panels, &Panel{ID: "kategori", Judul: "Koperasi menurut kategori kesehatan", Format: "angka",
-		Keterangan: "Kategori tidak diberikan bila cakupan indikator yang dapat dinilai di bawah batas (Tidak Dapat Dinilai).",
+		Keterangan: "Satu kategori per koperasi, dari penilaian terakhirnya menurut rubrik yang berlaku: ksp-2016 untuk koperasi simpan pinjam (bila dinilai), selain itu umum-2026; kkpkk-2021 masih sementara dan hanya dipakai bila tidak ada rubrik lain. Kategori tidak diberikan bila cakupan indikator yang dapat dinilai di bawah batas (Tidak Dapat Dinilai).",
 		Chart:      pieChart("Kategori", items),
 		Tabel:      Tabel{Kolom: []Kolom{{Label: "Kategori", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
 
@@ -91,8 +91,13 @@ func (b *builder) kesehatan() (*Page, error) {
 		return nil, fmt.Errorf("kesehatan per jenis: %w", err)
 	}
 	cats, ss, t := stackKategori(rows, lblJenis, 20)
+	// Horizontal bars: jenis names ("Simpan pinjam syariah") stay readable; the largest on top.
+	reverse(cats)
+	for i := range ss {
+		reverse(ss[i].Data)
+	}
 	p.Panels = append(p.Panels, &Panel{ID: "jenis", Judul: "Kategori kesehatan menurut jenis koperasi", Format: "angka",
-		Chart: barChart(cats, ss, sumbu{legend: true}), Tabel: Tabel{Kolom: kategoriKolom("Jenis"), Baris: t}})
+		Tinggi: max(320, 90+34*len(cats)), Chart: barChart(cats, ss, sumbu{horizontal: true, legend: true}), Tabel: Tabel{Kolom: kategoriKolom("Jenis"), Baris: t}})
 
 	// by kab/kota
 	rows, err = b.src.rows(`SELECT coalesce(k.kabupaten_kota, '` + noRegion + `'), coalesce(h.kategori, 'Tidak Dapat Dinilai'), count(*)
@@ -171,7 +176,10 @@ func (b *builder) kesehatan() (*Page, error) {
 	}
 	var ss2 []serie
 	for i, k := range rubrik {
-		ss2 = append(ss2, serie{Name: k, Data: rub[k], Color: b.warna(i)})
+		ss2 = append(ss2, serie{Name: lblRubrik(k), Data: rub[k], Color: b.warna(i)})
+	}
+	for _, r := range rows {
+		r[1] = lblRubrik(asStr(r[1]))
 	}
 	p.Panels = append(p.Panels, &Panel{ID: "skor", Judul: "Skor rata-rata per tahun buku dan rubrik", Format: "desimal",
 		Chart: lineChart(tahun, ss2, ""), Tabel: Tabel{Kolom: []Kolom{{Label: "Tahun buku", Tipe: "teks"}, {Label: "Rubrik", Tipe: "teks"},
@@ -324,7 +332,7 @@ func sortBy(rows [][]any, col int) {
 
 func (b *builder) kelengkapan() (*Page, error) {
 	p := &Page{File: "kelengkapan.html", Key: "kelengkapan", Judul: "Kelengkapan Laporan",
-		Deskripsi: "Laporan yang diharapkan dan yang masuk per tahun buku dan wilayah (ukuran DHIS2: reporting rate dan reporting rate on time)."}
+		Deskripsi: "Laporan yang diharapkan dan yang masuk per tahun buku dan wilayah. Tingkat pelaporan (reporting rate, ukuran DHIS2) = laporan masuk ÷ laporan diharapkan; tepat waktu = masuk sebelum batas lapor."}
 	if !b.src.has("mart.kelengkapan_laporan", "level", "kode_wilayah", "tahun_buku", "expected_reports", "actual_reports", "actual_reports_on_time") {
 		p.Kosong = "Tabel kelengkapan laporan (mart.kelengkapan_laporan) belum ada: jalankan pantau transform."
 		return p, nil
@@ -345,7 +353,7 @@ func (b *builder) kelengkapan() (*Page, error) {
 		{Label: "Tahun buku", Nilai: fmt.Sprint(asInt(last[0]))},
 		{Label: "Laporan diharapkan", Nilai: Angka(asInt(last[1]))},
 		{Label: "Laporan masuk", Nilai: Angka(asInt(last[2]))},
-		{Label: "Reporting rate", Nilai: Persen(asFloat(last[4]))},
+		{Label: "Tingkat pelaporan", Nilai: Persen(asFloat(last[4]))},
 		{Label: "Tepat waktu", Nilai: Persen(asFloat(last[5])), Catatan: fmt.Sprintf("paling lambat %d bulan setelah tutup buku", b.cfg.Status.BatasLaporBulan)},
 	}
 	var cats []string
@@ -357,11 +365,11 @@ func (b *builder) kelengkapan() (*Page, error) {
 		rate = append(rate, asFloat(r[4]))
 		ontime = append(ontime, asFloat(r[5]))
 	}
-	yk := []Kolom{{Label: "Tahun buku", Tipe: "teks"}, {Label: "expected_reports", Tipe: "angka"}, {Label: "actual_reports", Tipe: "angka"},
-		{Label: "actual_reports_on_time", Tipe: "angka"}, {Label: "reporting_rate (%)", Tipe: "persen"}, {Label: "reporting_rate_on_time (%)", Tipe: "persen"}}
+	yk := []Kolom{{Label: "Tahun buku", Tipe: "teks"}, {Label: "Laporan diharapkan", Tipe: "angka"}, {Label: "Laporan masuk", Tipe: "angka"},
+		{Label: "Masuk tepat waktu", Tipe: "angka"}, {Label: "Tingkat pelaporan (%)", Tipe: "persen"}, {Label: "Tingkat pelaporan tepat waktu (%)", Tipe: "persen"}}
 	p.Panels = append(p.Panels,
-		&Panel{ID: "tren", Judul: "Reporting rate per tahun buku", Format: "persen",
-			Chart: lineChart(cats, []serie{{Name: "Reporting rate", Data: rate, Color: b.warna(0)}, {Name: "Tepat waktu", Data: ontime, Color: b.warna(1)}}, ""),
+		&Panel{ID: "tren", Judul: "Tingkat pelaporan per tahun buku", Format: "persen",
+			Chart: lineChart(cats, []serie{{Name: "Tingkat pelaporan", Data: rate, Color: b.warna(0)}, {Name: "Tepat waktu", Data: ontime, Color: b.warna(1)}}, ""),
 			Tabel: Tabel{Kolom: yk, Baris: years}},
 		&Panel{ID: "jumlah", Judul: "Laporan diharapkan dan masuk per tahun buku", Format: "angka",
 			Chart: barChart(cats, []serie{{Name: "Diharapkan", Data: exp, Color: "#9e9e9e"}, {Name: "Masuk", Data: act, Color: b.warna(0)}}, sumbu{legend: true}),
@@ -387,12 +395,12 @@ func (b *builder) kelengkapan() (*Page, error) {
 	reverse(kc)
 	reverse(kr)
 	reverse(ko)
-	kk := []Kolom{{Label: "Kode", Tipe: "teks"}, {Label: "Wilayah", Tipe: "teks", Href: "wilayah.html#", HrefKol: 0}, {Label: "expected_reports", Tipe: "angka"},
-		{Label: "actual_reports", Tipe: "angka"}, {Label: "actual_reports_on_time", Tipe: "angka"},
-		{Label: "reporting_rate (%)", Tipe: "persen"}, {Label: "reporting_rate_on_time (%)", Tipe: "persen"}}
-	p.Panels = append(p.Panels, &Panel{ID: "kabupaten", Judul: fmt.Sprintf("Reporting rate per kabupaten/kota, tahun buku %d", asInt(last[0])),
+	kk := []Kolom{{Label: "Kode", Tipe: "teks"}, {Label: "Wilayah", Tipe: "teks", Href: "wilayah.html#", HrefKol: 0}, {Label: "Laporan diharapkan", Tipe: "angka"},
+		{Label: "Laporan masuk", Tipe: "angka"}, {Label: "Masuk tepat waktu", Tipe: "angka"},
+		{Label: "Tingkat pelaporan (%)", Tipe: "persen"}, {Label: "Tingkat pelaporan tepat waktu (%)", Tipe: "persen"}}
+	p.Panels = append(p.Panels, &Panel{ID: "kabupaten", Judul: fmt.Sprintf("Tingkat pelaporan per kabupaten/kota, tahun buku %d", asInt(last[0])),
 		Keterangan: "Diurutkan dari yang terendah.", Format: "persen", Lebar: true, Tinggi: max(320, 60+24*len(kc)),
-		Chart: barChart(kc, []serie{{Name: "Reporting rate", Data: kr, Color: b.warna(0)}, {Name: "Tepat waktu", Data: ko, Color: b.warna(1)}}, sumbu{horizontal: true, legend: true}),
+		Chart: barChart(kc, []serie{{Name: "Tingkat pelaporan", Data: kr, Color: b.warna(0)}, {Name: "Tepat waktu", Data: ko, Color: b.warna(1)}}, sumbu{horizontal: true, legend: true}),
 		Tabel: Tabel{Kolom: kk, Baris: kab}})
 
 	// kab × year matrix of rates
@@ -422,7 +430,7 @@ func (b *builder) kelengkapan() (*Page, error) {
 			mt[i][c] = r[3]
 		}
 	}
-	p.Panels = append(p.Panels, &Panel{ID: "matriks", Judul: "Reporting rate per kabupaten/kota dan tahun buku", Lebar: true, BatasBaris: 600,
+	p.Panels = append(p.Panels, &Panel{ID: "matriks", Judul: "Tingkat pelaporan (%) per kabupaten/kota dan tahun buku", Lebar: true, BatasBaris: 600,
 		Tabel: Tabel{Kolom: mk, Baris: mt}})
 
 	// lowest kecamatan, latest year
@@ -445,11 +453,11 @@ func (b *builder) kelengkapan() (*Page, error) {
 	}
 	reverse(cc)
 	reverse(cr)
-	p.Panels = append(p.Panels, &Panel{ID: "kecamatan", Judul: fmt.Sprintf("Kecamatan dengan reporting rate terendah, tahun buku %d", asInt(last[0])),
+	p.Panels = append(p.Panels, &Panel{ID: "kecamatan", Judul: fmt.Sprintf("Kecamatan dengan tingkat pelaporan terendah, tahun buku %d", asInt(last[0])),
 		Keterangan: "Kecamatan dengan sedikitnya 3 laporan diharapkan.", Format: "persen", Lebar: true, Tinggi: max(320, 60+24*len(cc)),
-		Chart: barChart(cc, []serie{{Name: "Reporting rate", Data: cr, Color: "#c62828"}}, sumbu{horizontal: true}),
+		Chart: barChart(cc, []serie{{Name: "Tingkat pelaporan", Data: cr, Color: "#c62828"}}, sumbu{horizontal: true}),
 		Tabel: Tabel{Kolom: []Kolom{{Label: "Kode", Tipe: "teks"}, {Label: "Kecamatan", Tipe: "teks"}, {Label: "Kabupaten/kota", Tipe: "teks"},
-			{Label: "expected_reports", Tipe: "angka"}, {Label: "actual_reports", Tipe: "angka"}, {Label: "reporting_rate (%)", Tipe: "persen"},
-			{Label: "reporting_rate_on_time (%)", Tipe: "persen"}}, Baris: kec}})
+			{Label: "Laporan diharapkan", Tipe: "angka"}, {Label: "Laporan masuk", Tipe: "angka"}, {Label: "Tingkat pelaporan (%)", Tipe: "persen"},
+			{Label: "Tingkat pelaporan tepat waktu (%)", Tipe: "persen"}}, Baris: kec}})
 	return p, nil
 }

@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )
@@ -15,6 +16,22 @@ var labelAlasanKarantina = map[string]string{
 	"wilayah_tidak_dikenal": "Wilayah tidak dikenal", "kode_tidak_dikenal": "Kode tidak dikenal",
 }
 
+// Check kinds, severities and outcomes (ops.check_results codes, dbt's vocabulary) as staff read them.
+var (
+	labelJenisCek = map[string]string{"not_null": "wajib terisi", "unique": "unik", "relationships": "relasi", "range": "rentang",
+		"expression": "ekspresi", "accepted_values": "nilai yang diterima", "anomaly": "anomali", "freshness": "kesegaran data", "row_count": "jumlah baris"}
+	labelTingkatCek = map[string]string{"warn": "peringatan", "error": "galat"}
+	labelHasilCek   = map[string]string{"pass": "lolos", "warn": "gagal (peringatan)", "error": "gagal", "fail": "gagal", "skip": "dilewati"}
+)
+
+// label is the label of a code from a map, or the code itself when the map does not know it.
+func label(m map[string]string, v any) any {
+	if l, ok := m[asStr(v)]; ok {
+		return l
+	}
+	return v
+}
+
 func lblAlasan(k string) string {
 	if l, ok := labelAlasanKarantina[k]; ok {
 		return l
@@ -24,7 +41,7 @@ func lblAlasan(k string) string {
 
 func (b *builder) kualitas() (*Page, error) {
 	p := &Page{File: "kualitas.html", Key: "kualitas", Judul: "Kualitas Data",
-		Deskripsi: "Baris yang dikarantina saat unggah, masalah yang paling sering, dan hasil pemeriksaan data setiap kali transform berjalan."}
+		Deskripsi: "Baris yang dikarantina saat unggah, masalah yang paling sering, dan hasil pemeriksaan data setiap kali data diolah (tahap pengolahan)."}
 	sub, err := b.src.rows(`SELECT count(*), coalesce(sum(rows_accepted), 0)::BIGINT, coalesce(sum(rows_quarantined), 0)::BIGINT FROM ops.submissions`)
 	if err != nil {
 		return nil, fmt.Errorf("kualitas: %w", err)
@@ -61,7 +78,7 @@ func (b *builder) kualitas() (*Page, error) {
 	var pv []float64
 	var pt [][]any
 	for i, r := range rows {
-		l := lblAlasan(asStr(r[0])) + " · " + asStr(r[1])
+		l := lblAlasan(asStr(r[0])) + "\n" + asStr(r[1]) // two lines: the reason, then the column
 		pt = append(pt, []any{lblAlasan(asStr(r[0])), r[1], r[2]})
 		if i < 12 {
 			pc = append(pc, l)
@@ -70,7 +87,7 @@ func (b *builder) kualitas() (*Page, error) {
 	}
 	reverse(pc)
 	reverse(pv)
-	pn = &Panel{ID: "masalah", Judul: "Masalah yang paling sering", Format: "angka", Tinggi: max(320, 60+26*len(pc)),
+	pn = &Panel{ID: "masalah", Judul: "Masalah yang paling sering", Format: "angka", Tinggi: max(320, 60+38*len(pc)),
 		Chart: barChart(pc, []serie{{Name: "Masalah", Data: pv, Color: "#c62828"}}, sumbu{horizontal: true}),
 		Tabel: Tabel{Kolom: []Kolom{{Label: "Alasan", Tipe: "teks"}, {Label: "Kolom", Tipe: "teks"}, {Label: "Masalah", Tipe: "angka"}}, Baris: pt}}
 	if len(rows) == 0 {
@@ -120,7 +137,7 @@ func (b *builder) kualitas() (*Page, error) {
 		gagal = append(gagal, asFloat(r[3]))
 		baris = append(baris, asFloat(r[4]))
 	}
-	pn = &Panel{ID: "cek-tren", Judul: "Hasil pemeriksaan per proses transform", Format: "angka", Lebar: true,
+	pn = &Panel{ID: "cek-tren", Judul: "Hasil pemeriksaan per proses pengolahan", Format: "angka", Lebar: true,
 		Keterangan: "Jumlah pemeriksaan yang lulus, memberi peringatan atau gagal (30 proses terakhir), dan baris yang gagal (sumbu kanan).",
 		Chart: barChart(rc, []serie{{Name: "Lulus", Data: lulus, Color: "#2e7d32", Stack: "c"}, {Name: "Peringatan", Data: warn, Color: "#ffa000", Stack: "c"},
 			{Name: "Gagal", Data: gagal, Color: "#c62828", Stack: "c"}, {Name: "Baris gagal", Data: baris, Color: "#37474f", Line: true, Right: true}}, sumbu{legend: true, kanan: "angka"}),
@@ -133,6 +150,10 @@ func (b *builder) kualitas() (*Page, error) {
 		WHERE level = 'check' AND run_id = (SELECT max(run_id) FROM ops.check_results) ORDER BY status = 'pass', failing_count DESC, check_name`)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range rows {
+		r[0] = strings.ReplaceAll(asStr(r[0]), "_", " ") // check names are Indonesian snake_case codes
+		r[1], r[2], r[3] = label(labelJenisCek, r[1]), label(labelTingkatCek, r[2]), label(labelHasilCek, r[3])
 	}
 	pn = &Panel{ID: "cek-terakhir", Judul: "Pemeriksaan pada proses terakhir", Lebar: true, BatasBaris: 200,
 		Tabel: Tabel{Kolom: []Kolom{{Label: "Pemeriksaan", Tipe: "teks"}, {Label: "Jenis", Tipe: "teks"}, {Label: "Tingkat", Tipe: "teks"}, {Label: "Hasil", Tipe: "teks"}, {Label: "Baris gagal", Tipe: "angka"}}, Baris: rows}}

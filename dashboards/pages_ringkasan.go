@@ -30,14 +30,26 @@ func pendek(n string) string {
 
 const noRegion = "(wilayah tidak diketahui)"
 
-// kesehatanTerkini is the current grade per cooperative: its latest assessed tahun buku, and where
-// several rubrics apply, the one with the widest coverage.
-const kesehatanTerkini = `SELECT * FROM mart.kesehatan
-	QUALIFY row_number() OVER (PARTITION BY nik ORDER BY tahun_buku DESC, cakupan DESC NULLS LAST, rubrik) = 1`
+// The headline grade of a cooperative (one category per cooperative: directory, profile badge,
+// Ringkasan and Kesehatan counts) comes from one rule, rubricUtama: the rubric that officially applies.
+// ksp-2016 (the KSP/USP regulation) for simpan_pinjam and simpan_pinjam_syariah where it was scored,
+// else umum-2026 (the office default), else any other non-provisional rubric, and the provisional
+// kkpkk-2021 only when nothing else scored the cooperative (the page then labels it "sementara").
+// The latest assessed tahun buku comes first: a grade from an older year is not the current one.
+const rubrikUtama = `CASE WHEN h.rubrik = 'ksp-2016' AND k0.jenis IN ('simpan_pinjam', 'simpan_pinjam_syariah') THEN 0
+	WHEN h.rubrik = 'umum-2026' THEN 1 WHEN h.rubrik = 'kkpkk-2021' THEN 3 ELSE 2 END`
 
-// kesehatanPerTahun is one grade per cooperative and tahun buku.
-const kesehatanPerTahun = `SELECT * FROM mart.kesehatan
-	QUALIFY row_number() OVER (PARTITION BY nik, tahun_buku ORDER BY cakupan DESC NULLS LAST, rubrik) = 1`
+// rubrikSementara are the provisional rubrics: shown, but labelled "sementara" when they head a profile.
+var rubrikSementara = map[string]bool{"kkpkk-2021": true}
+
+// kesehatanTerkini is the current grade per cooperative: its latest assessed tahun buku, under the
+// rubric that officially applies (rubrikUtama).
+const kesehatanTerkini = `SELECT h.* FROM mart.kesehatan h LEFT JOIN mart.koperasi k0 ON k0.nik = h.nik
+	QUALIFY row_number() OVER (PARTITION BY h.nik ORDER BY h.tahun_buku DESC, ` + rubrikUtama + `, h.rubrik) = 1`
+
+// kesehatanPerTahun is one grade per cooperative and tahun buku, by the same rule.
+const kesehatanPerTahun = `SELECT h.* FROM mart.kesehatan h LEFT JOIN mart.koperasi k0 ON k0.nik = h.nik
+	QUALIFY row_number() OVER (PARTITION BY h.nik, h.tahun_buku ORDER BY ` + rubrikUtama + `, h.rubrik) = 1`
 
 func (b *builder) hasKesehatan() bool {
 	return b.src.has("mart.kesehatan", "nik", "tahun_buku", "rubrik", "kategori", "skor", "cakupan")
@@ -104,7 +116,7 @@ func (b *builder) ringkasan() (*Page, error) {
 		Tabel: Tabel{Kolom: []Kolom{{Label: "Status", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
 
 	// 2. health
-	kes := &Panel{ID: "kesehatan", Judul: "Koperasi menurut kategori kesehatan", Keterangan: "Penilaian terakhir tiap koperasi.", Format: "angka"}
+	kes := &Panel{ID: "kesehatan", Judul: "Koperasi menurut kategori kesehatan", Keterangan: "Penilaian terakhir tiap koperasi, menurut rubrik yang berlaku: ksp-2016 untuk koperasi simpan pinjam, selain itu umum-2026.", Format: "angka"}
 	if !b.hasKesehatan() {
 		kes.Kosong = kosongKesehatan
 	} else {
@@ -254,4 +266,12 @@ func reverse[T any](s []T) {
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
 		s[i], s[j] = s[j], s[i]
 	}
+}
+
+// lblRubrik names a rubric as the pages show it: a provisional one is marked "sementara".
+func lblRubrik(r string) string {
+	if rubrikSementara[r] {
+		return r + " (sementara)"
+	}
+	return r
 }

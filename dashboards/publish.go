@@ -244,6 +244,13 @@ func (b *builder) stamp() error {
 		return err
 	}
 	b.site.DataPer = Stempel(t, loc)
-	b.site.Run = fmt.Sprintf("proses terakhir #%d: %s (%s)", asInt(rows[0][0]), asStr(rows[0][2]), asStr(rows[0][1]))
+	st := asStr(rows[0][2])
+	if l, ok := labelTahap[st]; ok {
+		st = l
+	}
+	b.site.Run = fmt.Sprintf("proses terakhir #%d: %s (%s)", asInt(rows[0][0]), st, asStr(rows[0][1]))
 	return nil
 }
+
+// labelTahap names the pipeline stages (ops.runs.stage) in Bahasa Indonesia for the "data per" stamp.
+var labelTahap = map[string]string{"inbox": "kotak masuk", "pull": "tarik data", "transform": "pengolahan", "score": "penilaian", "publish": "terbit"}

@@ -3,6 +3,8 @@ package dashboards_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -414,6 +416,222 @@ func TestScheduledPublishWritesPublicBuild(t *testing.T) {
 		_, err := os.Stat(filepath.Join(dir, "tindak-lanjut.html"))
 		if (err == nil) != wantFollowUp {
 			t.Errorf("%s: tindak-lanjut.html present = %v, want %v", dir, err == nil, wantFollowUp)
+		}
+	}
+}
+
+// loadScript reads a data/<kind>/<key>.js file (Pantau.terima(kind, key, payload);) into v.
+func loadScript(t *testing.T, path string, v any) {
+	t.Helper()
+	s := read(t, path)
+	i := strings.Index(s, ",{")
+	if i < 0 {
+		i = strings.Index(s, ",[")
+	}
+	if i < 0 || !strings.HasSuffix(s, ");\n") {
+		t.Fatalf("%s: not a Pantau.terima script", path)
+	}
+	if err := json.Unmarshal([]byte(s[i+1:len(s)-3]), v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// A KSP scored by ksp-2016, kkpkk-2021 and umum-2026 gets one headline grade, from ksp-2016 (the
+// rubric that officially applies to simpan pinjam); a cooperative of another jenis gets umum-2026;
+// every rubric's latest worksheet is in the profile data under that rubric, with aspect names, not
+// codes, and bands written with a decimal comma. The Kesehatan page counts the same headline grades.
+func TestHealthHeadlineRule(t *testing.T) {
+	ws := demoWorkspace(t)
+	dir := publish(t, ws, false)
+	db := ws.WH.DB()
+
+	// The rule, written out here: per cooperative, its latest scored tahun buku; in it ksp-2016 for
+	// simpan_pinjam(_syariah), else umum-2026, else another rubric, kkpkk-2021 last.
+	type grade struct {
+		tahun          int
+		rubrik, kat, g string
+	}
+	rows, err := db.Query(`SELECT h.nik, k.jenis, h.tahun_buku, h.rubrik, h.kategori, coalesce(h.grade, '') FROM mart.kesehatan h JOIN mart.koperasi k USING (nik)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := func(jenis, r string) int {
+		switch {
+		case r == "ksp-2016" && (jenis == "simpan_pinjam" || jenis == "simpan_pinjam_syariah"):
+			return 0
+		case r == "umum-2026":
+			return 1
+		case r == "kkpkk-2021":
+			return 3
+		}
+		return 2
+	}
+	head := map[string]grade{}
+	jenisOf := map[string]string{}
+	all := map[string][]grade{}
+	for rows.Next() {
+		var nik, jenis string
+		var g grade
+		if err := rows.Scan(&nik, &jenis, &g.tahun, &g.rubrik, &g.kat, &g.g); err != nil {
+			t.Fatal(err)
+		}
+		jenisOf[nik] = jenis
+		all[nik] = append(all[nik], g)
+		h, ok := head[nik]
+		if !ok || g.tahun > h.tahun || g.tahun == h.tahun && rank(jenis, g.rubrik) < rank(jenis, h.rubrik) {
+			head[nik] = g
+		}
+	}
+	rows.Close()
+	// A KSP whose provisional kkpkk-2021 category differs from its ksp-2016 one in the latest year.
+	var ksp, other string
+	for nik, h := range head {
+		if jenisOf[nik] != "simpan_pinjam" || h.rubrik != "ksp-2016" || nik == demoNIK || ksp != "" && nik > ksp {
+			continue
+		}
+		differs := false
+		for _, g := range all[nik] {
+			if g.tahun == h.tahun && g.rubrik == "kkpkk-2021" && g.kat != h.kat {
+				differs = true
+			}
+		}
+		if differs {
+			ksp = nik
+		}
+	}
+	for nik, h := range head {
+		if jenisOf[nik] == "konsumen" && h.rubrik == "umum-2026" && (other == "" || nik < other) {
+			other = nik
+		}
+	}
+	if ksp == "" || other == "" {
+		t.Fatalf("the demo has no KSP with differing ksp-2016/kkpkk-2021 categories (%q) or no scored konsumen (%q)", ksp, other)
+	}
+
+	type kopFile struct {
+		R []string    `json:"r"`
+		D [][2]string `json:"d"`
+		K map[string]struct {
+			P []any   `json:"p"`
+			K [][]any `json:"k"`
+			I [][]any `json:"i"`
+			U []any   `json:"u"`
+		} `json:"k"`
+	}
+	kabOf := func(nik string) string {
+		var idx map[string]string
+		loadScript(t, filepath.Join(dir, "data", "nik", nik[len(nik)-2:]+".js"), &idx)
+		return idx[nik]
+	}
+	for _, nik := range []string{ksp, other} {
+		h := head[nik]
+		kab := kabOf(nik)
+		var kf kopFile
+		loadScript(t, filepath.Join(dir, "data", "kop", kab+".js"), &kf)
+		d, ok := kf.K[nik]
+		if !ok {
+			t.Fatalf("%s not in data/kop/%s.js", nik, kab)
+		}
+		if d.P[8] != h.kat || fmt.Sprint(d.P[9]) != h.g || len(d.U) != 2 || d.U[0] != h.rubrik || d.U[1] != float64(h.tahun) {
+			t.Errorf("%s (%s): profile headline %v %v by %v, want %s (%s) by %s %d", nik, jenisOf[nik], d.P[8], d.P[9], d.U, h.kat, h.g, h.rubrik, h.tahun)
+		}
+		// worksheets: per rubric, the indicators of its latest year, as the warehouse has them
+		got := map[string][]string{}
+		for _, r := range d.I {
+			ind := kf.D[int(r[0].(float64))]
+			ru := kf.R[int(r[1].(float64))]
+			if strings.Contains(ind[0], "_") {
+				t.Errorf("%s: aspect shown as a code %q", nik, ind[0])
+			}
+			if band, _ := r[4].(string); regexp.MustCompile(`\d\.\d`).MatchString(band) {
+				t.Errorf("%s: band %q has a decimal point", nik, band)
+			}
+			got[ru] = append(got[ru], ind[0]+" / "+ind[1])
+		}
+		want := map[string][]string{}
+		ir, err := db.Query(`SELECT i.rubrik, i.nama_aspek || ' / ' || i.nama_indikator FROM mart.kesehatan_indikator i
+			WHERE i.nik = ? AND i.tahun_buku = (SELECT max(tahun_buku) FROM mart.kesehatan WHERE nik = i.nik AND rubrik = i.rubrik) ORDER BY i.rubrik, i.urutan`, nik)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ir.Next() {
+			var ru, s string
+			ir.Scan(&ru, &s)
+			want[ru] = append(want[ru], s)
+		}
+		ir.Close()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: worksheets by rubric\n got %v\nwant %v", nik, got, want)
+		}
+		// the directory row shows the same headline and names its rubric
+		var dirRows [][]any
+		loadScript(t, filepath.Join(dir, "data", "dir", kab+".js"), &dirRows)
+		for _, r := range dirRows {
+			if r[0] == nik && (r[8] != h.kat || r[11] != h.rubrik) {
+				t.Errorf("%s: directory shows %v by %v, want %s by %s", nik, r[8], r[11], h.kat, h.rubrik)
+			}
+		}
+	}
+	if len(all[ksp]) < 3 {
+		t.Errorf("%s: %d grades, want the three rubrics", ksp, len(all[ksp]))
+	}
+
+	// The Kesehatan page counts the same headline grades.
+	count := map[string]int{}
+	for _, h := range head {
+		count[h.kat]++
+	}
+	raw := strings.TrimPrefix(read(t, filepath.Join(dir, "unduh", "kesehatan-kategori.csv")), "\ufeff")
+	r := csv.NewReader(strings.NewReader(raw))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, rec := range recs[1:] {
+		got[rec[0]], _ = strconv.Atoi(rec[1])
+	}
+	if fmt.Sprint(got) != fmt.Sprint(count) {
+		t.Errorf("Kesehatan counts %v, the headline rule gives %v", got, count)
+	}
+}
+
+// Staff read Indonesian: the check table of Kualitas Data and the Kelengkapan page use Indonesian
+// labels (the DHIS2 name once, in parentheses); numbers on pages use a decimal comma.
+func TestIndonesianLabels(t *testing.T) {
+	ws := demoWorkspace(t)
+	dir := publish(t, ws, false)
+	raw := strings.TrimPrefix(read(t, filepath.Join(dir, "unduh", "kualitas-cek-terakhir.csv")), "\ufeff")
+	r := csv.NewReader(strings.NewReader(raw))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) < 5 {
+		t.Fatalf("check table has %d rows", len(recs))
+	}
+	okJenis := map[string]bool{"wajib terisi": true, "unik": true, "relasi": true, "rentang": true, "ekspresi": true, "nilai yang diterima": true, "anomali": true}
+	okTingkat := map[string]bool{"peringatan": true, "galat": true}
+	okHasil := map[string]bool{"lolos": true, "gagal": true, "gagal (peringatan)": true}
+	for _, rec := range recs[1:] {
+		if !okJenis[rec[1]] || !okTingkat[rec[2]] || !okHasil[rec[3]] || strings.Contains(rec[0], "_") {
+			t.Errorf("check row %q: not in Indonesian labels", rec)
+		}
+	}
+	page := read(t, filepath.Join(dir, "kelengkapan.html"))
+	if n := strings.Count(strings.ToLower(page), "reporting rate"); n != 1 || strings.Contains(page, "expected_reports") || strings.Contains(page, "reporting_rate") {
+		t.Errorf("kelengkapan.html: \"reporting rate\" %d times (want once, in parentheses), or raw column names", n)
+	}
+	if !strings.Contains(page, "Tingkat pelaporan (reporting rate") {
+		t.Error("kelengkapan.html: no \"Tingkat pelaporan (reporting rate…)\"")
+	}
+	// Cards and table cells rendered at publish time: no number with a decimal point.
+	cell := regexp.MustCompile(`<(?:td class="(?:angka|desimal|persen|rp)"|div class="nilai")>\s*(?:Rp )?-?[\d.]*\d\.\d{1,2}\s*%?\s*<`)
+	for _, p := range []string{"index.html", "wilayah.html", "kesehatan.html", "keaktifan.html", "kelengkapan.html", "kualitas.html", "tindak-lanjut.html"} {
+		if m := cell.FindString(read(t, filepath.Join(dir, p))); m != "" {
+			t.Errorf("%s shows a number with a decimal point: %s", p, m)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/warehouse"
 	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )
 
@@ -40,13 +42,6 @@ func newFollowupCmd() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.PersistentFlags().StringVar(&oleh, "oleh", "", "nama petugas yang melakukan perubahan (bawaan: nama login)")
-	caseID := func(s string) (int64, error) {
-		id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
-		if err != nil || id <= 0 {
-			return 0, usagef(say("ID kasus %q bukan angka", "case ID %q is not a number"), s)
-		}
-		return id, nil
-	}
 
 	var f tindaklanjut.Filter
 	var asJSON bool
@@ -165,20 +160,10 @@ func newFollowupCmd() *cobra.Command {
 		Short: "Tugaskan kasus kepada petugas (\"\" untuk melepas)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := caseID(args[0])
-			if err != nil {
-				return err
-			}
-			ws, err := openWS(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer ws.Close()
-			if err := tindaklanjut.Assign(cmd.Context(), ws.WH, actorName(oleh), id, args[1]); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), say("Kasus #%d ditugaskan kepada %q\n", "Case #%d assigned to %q\n"), id, args[1])
-			return nil
+			return changeCase(cmd, args[0], func(ctx context.Context, wh *warehouse.Warehouse, id int64) (string, error) {
+				return fmt.Sprintf(say("Kasus #%d ditugaskan kepada %q", "Case #%d assigned to %q"), id, args[1]),
+					tindaklanjut.Assign(ctx, wh, actorName(oleh), id, args[1])
+			})
 		},
 	}
 	note := &cobra.Command{
@@ -186,20 +171,10 @@ func newFollowupCmd() *cobra.Command {
 		Short: "Tambahkan catatan pada kasus",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := caseID(args[0])
-			if err != nil {
-				return err
-			}
-			ws, err := openWS(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer ws.Close()
-			if err := tindaklanjut.AddNote(cmd.Context(), ws.WH, actorName(oleh), id, strings.Join(args[1:], " ")); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), say("Catatan ditambahkan pada kasus #%d\n", "Note added to case #%d\n"), id)
-			return nil
+			return changeCase(cmd, args[0], func(ctx context.Context, wh *warehouse.Warehouse, id int64) (string, error) {
+				return fmt.Sprintf(say("Catatan ditambahkan pada kasus #%d", "Note added to case #%d"), id),
+					tindaklanjut.AddNote(ctx, wh, actorName(oleh), id, strings.Join(args[1:], " "))
+			})
 		},
 	}
 	setStatus := &cobra.Command{
@@ -207,23 +182,13 @@ func newFollowupCmd() *cobra.Command {
 		Short: "Ubah status kasus",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := caseID(args[0])
-			if err != nil {
-				return err
-			}
 			if _, err := tindaklanjut.ParseStatus(args[1]); err != nil {
 				return usagef("%v", err)
 			}
-			ws, err := openWS(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer ws.Close()
-			if err := tindaklanjut.SetStatus(cmd.Context(), ws.WH, actorName(oleh), id, args[1]); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), say("Status kasus #%d: %s\n", "Case #%d status: %s\n"), id, strings.ToLower(args[1]))
-			return nil
+			return changeCase(cmd, args[0], func(ctx context.Context, wh *warehouse.Warehouse, id int64) (string, error) {
+				return fmt.Sprintf(say("Status kasus #%d: %s", "Case #%d status: %s"), id, strings.ToLower(args[1])),
+					tindaklanjut.SetStatus(ctx, wh, actorName(oleh), id, args[1])
+			})
 		},
 	}
 	setPrio := &cobra.Command{
@@ -231,20 +196,10 @@ func newFollowupCmd() *cobra.Command {
 		Short: "Ubah prioritas kasus",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := caseID(args[0])
-			if err != nil {
-				return err
-			}
-			ws, err := openWS(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer ws.Close()
-			if err := tindaklanjut.SetPriority(cmd.Context(), ws.WH, actorName(oleh), id, args[1]); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), say("Prioritas kasus #%d: %s\n", "Case #%d priority: %s\n"), id, strings.ToLower(args[1]))
-			return nil
+			return changeCase(cmd, args[0], func(ctx context.Context, wh *warehouse.Warehouse, id int64) (string, error) {
+				return fmt.Sprintf(say("Prioritas kasus #%d: %s", "Case #%d priority: %s"), id, strings.ToLower(args[1])),
+					tindaklanjut.SetPriority(ctx, wh, actorName(oleh), id, args[1])
+			})
 		},
 	}
 	setDue := &cobra.Command{
@@ -252,10 +207,6 @@ func newFollowupCmd() *cobra.Command {
 		Short: "Ubah tanggal jatuh tempo kasus (- untuk menghapus)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := caseID(args[0])
-			if err != nil {
-				return err
-			}
 			var due *time.Time
 			if args[1] != "-" {
 				t, err := time.Parse("2006-01-02", args[1])
@@ -264,16 +215,10 @@ func newFollowupCmd() *cobra.Command {
 				}
 				due = &t
 			}
-			ws, err := openWS(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer ws.Close()
-			if err := tindaklanjut.SetDue(cmd.Context(), ws.WH, actorName(oleh), id, due); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), say("Jatuh tempo kasus #%d: %s\n", "Case #%d due: %s\n"), id, args[1])
-			return nil
+			return changeCase(cmd, args[0], func(ctx context.Context, wh *warehouse.Warehouse, id int64) (string, error) {
+				return fmt.Sprintf(say("Jatuh tempo kasus #%d: %s", "Case #%d due: %s"), id, args[1]),
+					tindaklanjut.SetDue(ctx, wh, actorName(oleh), id, due)
+			})
 		},
 	}
 	var out string
@@ -378,3 +323,32 @@ func writeCase(w io.Writer, c tindaklanjut.Case, trail []tindaklanjut.AuditEntry
 
 // defaultCaseRows is how many cases `followup list` prints on a table when --limit is not given.
 const defaultCaseRows = 50
+
+// changeCase makes one audited change to case idArg in the writable warehouse and prints the message
+// the change returns (only when it succeeded).
+func changeCase(cmd *cobra.Command, idArg string, change func(ctx context.Context, wh *warehouse.Warehouse, id int64) (string, error)) error {
+	id, err := caseID(idArg)
+	if err != nil {
+		return err
+	}
+	ws, err := openWS(cmd.Context(), false)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	msg, err := change(cmd.Context(), ws.WH, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(cmd.OutOrStdout(), msg)
+	return nil
+}
+
+// caseID reads a case number as people write it ("12" or "#12").
+func caseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usagef(say("ID kasus %q bukan angka", "case ID %q is not a number"), s)
+	}
+	return id, nil
+}

@@ -87,7 +87,7 @@
   function arr(x) { return x === undefined || x === null ? [] : (Array.isArray(x) ? x : [x]); }
 
   // siapkan turns a go-echarts option into the office's look with Indonesian number formatting.
-  P.siapkan = function (o, fmt) {
+  P.siapkan = function (o, fmt, lebar) {
     fmt = fmt || 'angka';
     o.animation = false;
     o.textStyle = { fontFamily: 'Inter, system-ui, sans-serif', color: '#37474f' };
@@ -95,8 +95,21 @@
     if (p && p.length) o.color = p;
     var legend = o.legend && o.legend.show !== false;
     var pie = arr(o.series).some(function (s) { return s.type === 'pie' || s.type === 'funnel'; });
+    // A legend of up to 6 items is shown whole, wrapped over as many lines as the chart's width
+    // needs (ECharts wraps a plain legend); the grid starts below it. Longer legends scroll.
+    var namaLegenda = arr(o.series).map(function (s) { return s.name; }).filter(function (n) { return n !== undefined && n !== ''; });
+    if (pie) namaLegenda = (arr(o.series)[0] && arr(o.series)[0].data || []).map(function (d) { return d && d.name; }).filter(Boolean);
+    var gulirLegenda = namaLegenda.length > 6, barisLegenda = 1;
+    if (legend && !gulirLegenda && lebar) {
+      var x = 0, w = lebar - 20;
+      namaLegenda.forEach(function (n) {
+        var iw = 25 + 10 + String(n).length * 7.2; // icon, gaps, text at 12px
+        if (x > 0 && x + iw > w) { barisLegenda++; x = 0; }
+        x += iw;
+      });
+    }
     if (!pie) {
-      o.grid = { left: 8, right: 18, top: legend ? 40 : 16, bottom: 8, containLabel: true };
+      o.grid = { left: 16, right: 18, top: legend ? 16 + 24 * barisLegenda : 16, bottom: 8, containLabel: true };
       var kanan = o.pantauKanan || fmt;
       ['xAxis', 'yAxis'].forEach(function (ax) {
         o[ax] = arr(o[ax]).map(function (a, i) {
@@ -105,9 +118,12 @@
           if (cat && a.data) {
             a.type = 'category';
             a.axisLabel = Object.assign({ hideOverlap: true, color: '#455a64' }, a.axisLabel || {});
-            if (ax === 'yAxis') { a.axisLabel.width = 210; a.axisLabel.overflow = 'truncate'; }
+            // long names are shortened in the text itself: ECharts' own truncation (width +
+            // overflow) is not counted by containLabel, which clips the longest label at the edge
+            if (ax === 'yAxis') { a.axisLabel.lineHeight = 15; a.axisLabel.formatter = function (v) { return String(v).split('\n').map(function (l) { return l.length > 34 ? l.slice(0, 33) + '…' : l; }).join('\n'); }; }
             else if (a.data.length > 6 || a.data.some(function (d) { return String(d).length > 12; })) {
-              a.axisLabel.interval = 0; a.axisLabel.rotate = 30; a.axisLabel.width = 120; a.axisLabel.overflow = 'truncate'; a.axisLabel.hideOverlap = false;
+              // rotated labels are shown whole (containLabel makes room below the bars)
+              a.axisLabel.interval = 0; a.axisLabel.rotate = 30; a.axisLabel.hideOverlap = false;
             }
             a.axisTick = { alignWithLabel: true };
           } else {
@@ -117,13 +133,14 @@
             a.name = i === 1 ? '' : a.name;
             a.axisLabel = { color: '#607d8b', formatter: function (v) { return P.format(kind, v, true); } };
             a.splitLine = { lineStyle: { color: '#eceff1' } };
+            if (kind === 'angka') a.minInterval = 1; // counts: no 0,5 ticks
             if (kind === 'persen' && i === 0) { a.max = function (v) { return v.max > 100 ? v.max : 100; }; }
           }
           return a;
         });
       });
     }
-    if (legend) o.legend = Object.assign(o.legend || {}, { type: 'scroll', textStyle: { color: '#455a64' } });
+    if (legend) o.legend = Object.assign(o.legend || {}, { type: gulirLegenda ? 'scroll' : 'plain', left: 'center', right: gulirLegenda ? undefined : 10, itemGap: 10, textStyle: { color: '#455a64' } });
     var kananKind = o.pantauKanan || fmt;
     o.tooltip = Object.assign(o.tooltip || {}, {
       confine: true,
@@ -160,7 +177,7 @@
 
   P.gambar = function (node, option, fmt) {
     var c = echarts.init(node, null, { renderer: 'canvas' });
-    c.setOption(P.siapkan(option, fmt));
+    c.setOption(P.siapkan(option, fmt, node.clientWidth));
     charts.push(c);
     return c;
   };
@@ -426,7 +443,8 @@
       tbl.appendChild(el('thead', null, [head]));
       var tb = el('tbody');
       pot.forEach(function (r) {
-        var kes = r[8] ? lencana(r[8] + (r[9] ? ' (' + r[9] + ')' : ''), WARNA_KATEGORI[r[8]]) : '–';
+        var kes = r[8] ? lencana(r[8] + (r[9] ? ' (' + r[9] + ')' : '') + (RUBRIK_SEMENTARA[String(r[11] || '').replace(/ \(sementara\)$/, '')] ? ' · sementara' : ''), WARNA_KATEGORI[r[8]]) : '–';
+        if (r[8] && r[11]) kes.title = 'Rubrik ' + r[11];
         tb.appendChild(el('tr', null, [
           el('td', { text: r[0] }),
           el('td', null, [el('a', { href: 'koperasi.html#' + encodeURIComponent(r[0]), text: r[1] })]),
@@ -512,17 +530,28 @@
   var PROFIL = ['nik', 'nama', 'jenis', 'kelompok', 'kecamatan', 'desa', 'status', 'peringatan', 'kategori', 'grade',
     'nbh', 'bentuk', 'sektor', 'tbh', 'bubar', 'alasan', 'per', 'ratTahun', 'ratTanggal', 'alamat', 'ketua', 'telepon'];
   var KATEGORI = ['Sehat', 'Cukup Sehat', 'Dalam Pengawasan', 'Dalam Pengawasan Khusus', 'Tidak Dapat Dinilai'];
-  // manusia turns a code like kinerja_keuangan into "Kinerja keuangan".
-  function manusia(s) { s = String(s || '').replace(/_/g, ' '); return s.charAt(0).toUpperCase() + s.slice(1); }
+  // manusia turns a code like kinerja_keuangan into "Kinerja keuangan" (older data files carry the
+  // aspect code; newer ones its name from the rubric).
+  function manusia(s) { s = String(s || ''); if (s.indexOf('_') < 0 && /[A-Z ]/.test(s)) return s; s = s.replace(/_/g, ' '); return s.charAt(0).toUpperCase() + s.slice(1); }
+  // The rubrics: which one heads a profile is decided at publish time (rubrikUtama in Go); these
+  // say what each is, in words an official reads.
+  var RUBRIK_SEMENTARA = { 'kkpkk-2021': true };
+  var RUBRIK_KET = {
+    'ksp-2016': 'rubrik resmi koperasi simpan pinjam (Perdep 06/Per/Dep.6/IV/2016)',
+    'umum-2026': 'rubrik umum kantor untuk koperasi selain simpan pinjam (bukan peraturan)',
+    'kkpkk-2021': 'rubrik KKPKK (Permenkop 9/2020) — sementara: sebagian bobot dan batas belum terkonfirmasi'
+  };
+  function namaRubrik(r) { return r + (RUBRIK_SEMENTARA[r] ? ' (sementara)' : ''); }
   function bukaKoperasi(file, d) {
     if (!d) return null;
     var p = {};
     PROFIL.forEach(function (k, i) { if (i < d.p.length) p[k] = d.p[i]; });
     p.kab = file.kab; p.prov = file.prov;
     return {
-      p: p, t: d.t || [], c: d.c || [],
+      p: p, t: d.t || [], c: d.c || [], u: d.u || null,
       k: (d.k || []).map(function (r) { return [r[0], file.r[r[1]], r[2], typeof r[3] === 'number' ? KATEGORI[r[3]] : r[3], r[4], r[5], r[6]]; }),
-      i: (d.i || []).map(function (r) { var n = file.d[r[0]] || ['', '']; return [manusia(n[0]), n[1]].concat(r.slice(1)); })
+      // [aspek, indikator, rubrik, tahun, nilai, band, skor, bobot, dinilai, input hilang]
+      i: (d.i || []).map(function (r) { var n = file.d[r[0]] || ['', '']; return [manusia(n[0]), n[1], file.r[r[1]]].concat(r.slice(2)); })
     };
   }
   function tampilKoperasi(box, d, publik, kab) {
@@ -536,7 +565,8 @@
     var status = p.status || 'belum_dinilai';
     var kepala = el('div', { class: 'kop-kepala' }, [
       lencana(LABEL_STATUS[status] || status, WARNA_STATUS[status]),
-      p.kategori ? lencana('Kesehatan: ' + p.kategori + (p.grade ? ' (' + p.grade + ')' : ''), WARNA_KATEGORI[p.kategori]) : null,
+      p.kategori ? lencana('Kesehatan: ' + p.kategori + (p.grade ? ' (' + p.grade + ')' : '') + (d.u && RUBRIK_SEMENTARA[d.u[0]] ? ' · sementara' : ''), WARNA_KATEGORI[p.kategori]) : null,
+      p.kategori && d.u ? el('span', { class: 'ket', id: 'kop-rubrik-utama', text: 'menurut rubrik ' + namaRubrik(d.u[0]) + ', tahun buku ' + d.u[1] }) : null,
       peringatan(p.peringatan),
       el('a', { href: 'direktori.html#w=' + encodeURIComponent(kab), text: '← Direktori ' + (p.kab || '') })
     ]);
@@ -573,29 +603,51 @@
       pn.querySelector('footer').appendChild(unduhan('laporan-' + p.nik, tk, T));
       grid.appendChild(pn);
     }
-    // health
+    // health: the headline (badge above) uses one rubric (d.u); every rubric that scored the
+    // cooperative has its own line in the history and its own worksheet.
     var K = d.k || [];
     if (K.length) {
-      var ky = K.map(function (r) { return String(r[0]) + (K.filter(function (x) { return x[0] === r[0]; }).length > 1 ? ' ' + r[1] : ''); });
+      var utama = d.u ? d.u[0] : K[K.length - 1][1];
+      var rubriks = [];
+      K.forEach(function (r) { if (rubriks.indexOf(r[1]) < 0) rubriks.push(r[1]); });
+      rubriks.sort(function (a, b) { return (a === utama ? -1 : b === utama ? 1 : 0) || (RUBRIK_SEMENTARA[a] ? 1 : 0) - (RUBRIK_SEMENTARA[b] ? 1 : 0) || (a < b ? -1 : a > b ? 1 : 0); });
+      var tahunK = [];
+      K.forEach(function (r) { if (tahunK.indexOf(String(r[0])) < 0) tahunK.push(String(r[0])); });
+      tahunK.sort();
       var g3 = el('div', { class: 'grafik', style: 'height:300px' });
       var kk = [{ Label: 'Tahun buku', Tipe: 'teks' }, { Label: 'Rubrik', Tipe: 'teks' }, { Label: 'Skor', Tipe: 'desimal' }, { Label: 'Kategori', Tipe: 'teks' },
         { Label: 'Grade', Tipe: 'teks' }, { Label: 'Cakupan', Tipe: 'persen' }, { Label: 'Perubahan', Tipe: 'teks' }];
-      var t2 = el('table'); tabel(t2, kk, K);
-      var ph = panel('Riwayat skor kesehatan', '', [g3, el('div', { class: 'gulir' }, [t2])], false);
-      ph.querySelector('footer').appendChild(unduhan('kesehatan-' + p.nik, kk, K));
+      var KT = K.map(function (r) { return [r[0], namaRubrik(r[1])].concat(r.slice(2)); });
+      var t2 = el('table'); tabel(t2, kk, KT);
+      var ph = panel('Riwayat skor kesehatan', 'Satu garis per rubrik. Kategori utama memakai rubrik ' + namaRubrik(utama) + ': ' + (RUBRIK_KET[utama] || 'rubrik yang berlaku') + '.',
+        [g3, el('div', { class: 'gulir' }, [t2])], true);
+      ph.querySelector('footer').appendChild(unduhan('kesehatan-' + p.nik, kk, KT));
       grid.appendChild(ph);
-      P.gambar(g3, { legend: { show: false }, tooltip: { trigger: 'axis' }, xAxis: [{ data: ky }], yAxis: [{ max: 100 }],
-        series: [{ type: 'line', name: 'Skor', data: K.map(function (r) { return r[2]; }) }] }, 'desimal');
+      P.gambar(g3, { legend: { show: true, top: 0 }, tooltip: { trigger: 'axis' }, xAxis: [{ data: tahunK }], yAxis: [{ max: 100 }],
+        series: rubriks.map(function (ru) {
+          return { type: 'line', name: namaRubrik(ru), connectNulls: true, data: tahunK.map(function (y) {
+            var r = K.filter(function (x) { return String(x[0]) === y && x[1] === ru; })[0];
+            return r && r[2] !== null ? r[2] : null;
+          }) };
+        }) }, 'desimal');
       var I = d.i || [];
-      var ik = [{ Label: 'Aspek', Tipe: 'teks' }, { Label: 'Indikator', Tipe: 'teks' }, { Label: 'Nilai', Tipe: 'desimal' }, { Label: 'Band', Tipe: 'teks' },
+      var ik = [{ Label: 'Aspek', Tipe: 'teks' }, { Label: 'Indikator', Tipe: 'teks' }, { Label: 'Nilai', Tipe: 'desimal' }, { Label: 'Rentang (band)', Tipe: 'teks' },
         { Label: 'Skor', Tipe: 'desimal' }, { Label: 'Bobot', Tipe: 'desimal' }, { Label: 'Dinilai', Tipe: 'teks' }, { Label: 'Input hilang', Tipe: 'teks' }];
-      var t3 = el('table');
-      if (I.length) tabel(t3, ik, I);
-      var last = K[K.length - 1];
-      var pi = panel('Lembar kerja penilaian terakhir', 'Rubrik ' + last[1] + ', tahun buku ' + last[0] + '. Indikator tanpa data: tidak dinilai (bukan nol).',
-        [I.length ? el('div', { class: 'gulir' }, [t3]) : el('div', { class: 'kosong', text: 'Rincian indikator belum tersedia.' })], false);
-      if (I.length) pi.querySelector('footer').appendChild(unduhan('penilaian-' + p.nik, ik, I));
-      grid.appendChild(pi);
+      rubriks.forEach(function (ru) {
+        var rows = I.filter(function (r) { return r[2] === ru; });
+        var th = rows.length ? rows[0][3] : K.filter(function (x) { return x[1] === ru; }).map(function (x) { return x[0]; }).pop();
+        var hasil = K.filter(function (x) { return x[1] === ru && x[0] === th; })[0];
+        var IR = rows.map(function (r) { return [r[0], r[1]].concat(r.slice(4)); });
+        var t3 = el('table', { class: 'lembar-kerja', 'data-rubrik': ru });
+        if (IR.length) tabel(t3, ik, IR);
+        var ket = 'Tahun buku ' + th + (hasil ? ': skor ' + (hasil[2] === null ? '–' : P.angka(hasil[2], 2)) + ', ' + hasil[3] + (hasil[4] ? ' (' + hasil[4] + ')' : '') : '') + '. ' +
+          (ru === utama ? 'Rubrik kategori utama. ' : 'Pembanding; bukan kategori utama. ') + (RUBRIK_KET[ru] ? 'Ini ' + RUBRIK_KET[ru] + '. ' : '') +
+          'Indikator tanpa data: tidak dinilai (bukan nol).';
+        var pi = panel('Lembar kerja penilaian · rubrik ' + namaRubrik(ru), ket,
+          [IR.length ? el('div', { class: 'gulir penuh' }, [t3]) : el('div', { class: 'kosong', text: 'Rincian indikator belum tersedia.' })], true);
+        if (IR.length) pi.querySelector('footer').appendChild(unduhan('penilaian-' + ru + '-' + p.nik, ik, IR));
+        grid.appendChild(pi);
+      });
     } else {
       grid.appendChild(panel('Kesehatan', '', [el('div', { class: 'kosong', text: 'Koperasi ini belum dinilai kesehatannya.' })], true));
     }
@@ -611,13 +663,22 @@
 
   // ---- start -------------------------------------------------------------------------------------
   window.addEventListener('error', function (e) { galat('Terjadi galat di halaman ini: ' + (e.message || e)); });
-  document.addEventListener('DOMContentLoaded', function () {
-    if (typeof echarts === 'undefined') { galat('ECharts tidak termuat (assets/echarts.min.js hilang).'); return; }
+  function mulai() {
     gambarSemua();
     var h = document.body.getAttribute('data-halaman');
     if (h === 'wilayah') wilayah();
     if (document.getElementById('direktori')) direktori();
     else if (document.getElementById('koperasi')) koperasi();
     else siap();
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    if (typeof echarts === 'undefined') { galat('ECharts tidak termuat (assets/echarts.min.js hilang).'); return; }
+    // Charts measure their labels when drawn: draw once the bundled Inter is loaded, or labels
+    // measured in a fallback font are clipped when Inter arrives.
+    var sekali = false, go = function () { if (!sekali) { sekali = true; mulai(); } };
+    if (document.fonts && document.fonts.load) {
+      Promise.all([document.fonts.load('400 12px Inter'), document.fonts.load('600 12px Inter')]).then(go, go);
+      setTimeout(go, 3000);
+    } else go();
   });
 })();
