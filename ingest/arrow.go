@@ -91,7 +91,8 @@ func arrowType(k fields.Kind) arrow.DataType {
 }
 
 // appendRowsArrow loads raw.rows and raw.laporan from Arrow record batches through f's views.
-func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, recs []*Record, status []string) error {
+// With consume, each row's cells (file rows) and values are dropped once they are in a batch.
+func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, recs []*Record, status []string, consume bool) error {
 	all := make([]int, len(recs))
 	var accepted []int
 	for i := range recs {
@@ -112,6 +113,9 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 		b.Field(2).(*array.Int32Builder).Append(int32(r.Row))
 		b.Field(3).(*array.StringBuilder).Append(string(cells))
 		b.Field(4).(*array.StringBuilder).Append(status[i])
+		if consume && r.src != nil && r.src.cols != nil {
+			r.src.cells, r.src.machine = nil, nil
+		}
 	})
 	if err := insertArrow(ctx, conn, f.rows, "raw.rows"); err != nil {
 		return fmt.Errorf("raw.rows: %w", err)
@@ -131,6 +135,9 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 		b.Field(2).(*array.Int32Builder).Append(int32(r.Row))
 		for j, v := range dense {
 			appendValue(b.Field(3+j), v, fieldKinds[j])
+		}
+		if consume {
+			r.vals = nil
 		}
 	})
 	if err := insertArrow(ctx, conn, f.laporan, "raw.laporan"); err != nil {

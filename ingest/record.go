@@ -349,7 +349,16 @@ func parseRow(in *Input, c *rowContext) *Record {
 		}
 	}
 	validate(r, c)
+	r.compact()
 	return r
+}
+
+// compact trims the record's values to their length: append grows vals to 16 slots for a dozen
+// values, and the record lives until the file's transaction commits (~13 MB per 200,000 rows).
+func (r *Record) compact() {
+	if cap(r.vals)-len(r.vals) > 1 {
+		r.vals = append(make([]fieldValue, 0, len(r.vals)), r.vals...)
+	}
 }
 
 func quote(s string) string { return strconv.Quote(s) }

@@ -79,6 +79,11 @@ func (xlsxReader) Read(path string, lim Limits) (grids []Grid, err error) {
 				rows.Close()
 				return nil, &FileError{File: name, Msg: fmt.Sprintf("lembar %q memiliki lebih dari %d baris (ingest.max_rows); pecah menjadi beberapa berkas", sheet, lim.MaxRows)}
 			}
+			// excelize grows the row's slice by appending (16 slots for 13 cells); the row is kept
+			// until the file's transaction commits, so it is copied to its length.
+			if cap(cols) > len(cols) {
+				cols = append(make([]string, 0, len(cols)), cols...)
+			}
 			machine := make([]bool, len(cols))
 			for i, c := range cols {
 				machine[i] = c != "" && isMachineNumber(c)
