@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pantau-koperasi/pantau/internal/users"
+	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )
 
 // FollowUps is what the follow-up pages need from the follow-up module (scoring/tindaklanjut, see
@@ -25,43 +26,18 @@ type FollowUps interface {
 	Reasons() []Reason
 }
 
-// NewCase mirrors tindaklanjut.NewCase.
-type NewCase struct {
-	NIK, Alasan, Prioritas, Petugas string
-	JatuhTempo                      *time.Time
-	Catatan                         string
-}
+// The pages speak the follow-up module's own types (scoring/tindaklanjut); FollowUps stays an
+// interface so the handlers can be tested against a stand-in.
+type (
+	NewCase    = tindaklanjut.NewCase
+	Case       = tindaklanjut.Case
+	Note       = tindaklanjut.Note
+	AuditEntry = tindaklanjut.AuditEntry
+	CaseFilter = tindaklanjut.Filter
+)
 
 // Reason is a reason code and its label.
 type Reason struct{ Code, Label string }
-
-// Case mirrors tindaklanjut.Case.
-type Case struct {
-	ID                                                            int64
-	NIK, NamaKoperasi, Alasan, Status, Prioritas, Petugas, Sumber string
-	Keterangan, Kecamatan                                         string
-	JatuhTempo                                                    *time.Time
-	DibuatPada, DiubahPada                                        time.Time
-	Catatan                                                       []Note
-}
-
-// Note mirrors tindaklanjut.Note.
-type Note struct {
-	Oleh, Teks string
-	Pada       time.Time
-}
-
-// AuditEntry mirrors tindaklanjut.AuditEntry.
-type AuditEntry struct {
-	Oleh, Kolom, Sebelum, Sesudah string
-	Pada                          time.Time
-}
-
-// CaseFilter mirrors tindaklanjut.Filter.
-type CaseFilter struct {
-	Status, Alasan, Petugas, NIK, KodeWilayah string
-	Limit                                     int
-}
 
 // Statuses a case may take (SPEC §4).
 var Statuses = []string{"baru", "diproses", "selesai", "dibatalkan"}
