@@ -15,18 +15,13 @@ import (
 
 type csvReader struct{}
 
-// Read reads a CSV written by any spreadsheet: ";" or "," (or tab) delimiter, UTF-8 with or without
-// BOM, or Windows-1252 (what Excel on an Indonesian Windows saves by default).
+// Read reads a whole CSV into one grid (tests and the fuzzer; ingest streams through csvSource).
 func (csvReader) Read(path string, lim Limits) ([]Grid, error) {
-	name := filepath.Base(path)
-	if _, err := checkSize(path, lim); err != nil {
+	src, err := openCSVSource(path, lim)
+	if err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
-	}
-	g, err := ParseCSV(b, name, lim)
+	g, err := collectGrid(src, filepath.Base(path), "", lim)
 	if err != nil {
 		return nil, err
 	}
@@ -35,58 +30,116 @@ func (csvReader) Read(path string, lim Limits) ([]Grid, error) {
 
 // ParseCSV parses CSV bytes into one grid (exported for the fuzzer and the API path).
 func ParseCSV(b []byte, name string, lim Limits) (Grid, error) {
+	src, err := newCSVSource(b, name)
+	if err != nil {
+		return Grid{}, err
+	}
+	return collectGrid(src, name, "", lim)
+}
+
+// collectGrid reads a source's sheet whole, applying the limits.
+func collectGrid(src source, file, sheet string, lim Limits) (Grid, error) {
+	it, err := src.Rows(sheet)
+	if err != nil {
+		return Grid{}, err
+	}
+	read := 0
+	rows := newSheetRows(it, file, sheet, lim, &read)
+	defer rows.Close()
+	g := Grid{Sheet: sheet, Merges: src.Merges(sheet), Date1904: src.Date1904()}
+	for rows.Next() {
+		g.Rows = append(g.Rows, rows.Row())
+	}
+	if err := rows.Err(); err != nil {
+		return Grid{}, err
+	}
+	g.Truncated = rows.truncated
+	return g, nil
+}
+
+// csvSource is a CSV file as one unnamed sheet, read record by record. The file's bytes are held
+// (a CSV is read twice over anyway: once for its hash, once here), the rows are not.
+type csvSource struct {
+	name string
+	data []byte
+}
+
+// openCSVSource reads a CSV written by any spreadsheet: ";" or "," (or tab) delimiter, UTF-8 with or
+// without BOM, or Windows-1252 (what Excel on an Indonesian Windows saves by default).
+func openCSVSource(path string, lim Limits) (source, error) {
+	name := filepath.Base(path)
+	if _, err := checkSize(path, lim); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
+	}
+	return newCSVSource(b, name)
+}
+
+func newCSVSource(b []byte, name string) (*csvSource, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(b) {
 		dec, err := charmap.Windows1252.NewDecoder().Bytes(b)
 		if err != nil {
-			return Grid{}, &FileError{File: name, Msg: "pengodean teks tidak dikenal; simpan sebagai CSV UTF-8", Err: err}
+			return nil, &FileError{File: name, Msg: "pengodean teks tidak dikenal; simpan sebagai CSV UTF-8", Err: err}
 		}
 		b = dec
 	}
-	r := csv.NewReader(bytes.NewReader(b))
-	r.Comma = sniffDelimiter(b)
+	return &csvSource{name: name, data: b}, nil
+}
+
+func (s *csvSource) Sheets() []string        { return []string{""} }
+func (s *csvSource) Date1904() bool          { return false }
+func (s *csvSource) Merges(string) []Merge   { return nil }
+func (s *csvSource) Close() error            { return nil }
+func (s *csvSource) Rows(string) (rowIter, error) {
+	r := csv.NewReader(bytes.NewReader(s.data))
+	r.Comma = sniffDelimiter(s.data)
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
-	g := Grid{Sheet: ""}
-	// n is the row as a spreadsheet numbers it: encoding/csv skips blank lines, which Excel counts,
-	// so the gap in line numbers since the previous record's end is added back.
-	n, empty, prevEnd := 0, 0, 0
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		n++
-		if err == nil && len(rec) > 0 {
-			line, _ := r.FieldPos(0)
-			if gap := line - prevEnd - 1; gap > 0 {
-				n += gap
-			}
-			last, _ := r.FieldPos(len(rec) - 1)
-			prevEnd = last + strings.Count(rec[len(rec)-1], "\n")
-		}
-		if err != nil {
-			return Grid{}, &FileError{File: name, Msg: fmt.Sprintf("baris %d tidak dapat dibaca sebagai CSV", n), Err: err}
-		}
-		if isEmpty(rec) {
-			empty++
-			if lim.MaxEmptyRows > 0 && empty >= lim.MaxEmptyRows {
-				g.Truncated = fmt.Sprintf("berhenti setelah %d baris kosong berturut-turut (ingest.max_empty_rows)", empty)
-				break
-			}
-			continue
-		}
-		empty = 0
-		if lim.MaxRows > 0 && len(g.Rows) >= lim.MaxRows {
-			return Grid{}, &FileError{File: name, Msg: fmt.Sprintf("berkas memiliki lebih dari %d baris (ingest.max_rows); pecah menjadi beberapa berkas", lim.MaxRows)}
-		}
-		g.Rows = append(g.Rows, GridRow{Number: n, Cells: rec, Machine: make([]bool, len(rec))})
-		if lim.Progress != nil && len(g.Rows)%progressEvery == 0 {
-			lim.Progress(len(g.Rows))
-		}
-	}
-	return g, nil
+	return &csvRows{name: s.name, r: r}, nil
 }
+
+// csvRows numbers records as a spreadsheet numbers rows: encoding/csv skips blank lines, which Excel
+// counts, so the gap in line numbers since the previous record's end is added back.
+type csvRows struct {
+	name    string
+	r       *csv.Reader
+	n, prev int
+	row     GridRow
+	err     error
+}
+
+func (c *csvRows) Next() bool {
+	if c.err != nil {
+		return false
+	}
+	rec, err := c.r.Read()
+	if err == io.EOF {
+		return false
+	}
+	c.n++
+	if err == nil && len(rec) > 0 {
+		line, _ := c.r.FieldPos(0)
+		if gap := line - c.prev - 1; gap > 0 {
+			c.n += gap
+		}
+		last, _ := c.r.FieldPos(len(rec) - 1)
+		c.prev = last + strings.Count(rec[len(rec)-1], "\n")
+	}
+	if err != nil {
+		c.err = &FileError{File: c.name, Msg: fmt.Sprintf("baris %d tidak dapat dibaca sebagai CSV", c.n), Err: err}
+		return false
+	}
+	c.row = GridRow{Number: c.n, Cells: rec}
+	return true
+}
+
+func (c *csvRows) Row() GridRow { return c.row }
+func (c *csvRows) Err() error   { return c.err }
+func (c *csvRows) Close() error { return nil }
 
 // sniffDelimiter counts candidate delimiters outside quotes in the first lines.
 func sniffDelimiter(b []byte) rune {
