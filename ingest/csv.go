@@ -90,10 +90,10 @@ func newCSVSource(b []byte, name string) (*csvSource, error) {
 	return &csvSource{name: name, data: b}, nil
 }
 
-func (s *csvSource) Sheets() []string        { return []string{""} }
-func (s *csvSource) Date1904() bool          { return false }
-func (s *csvSource) Merges(string) []Merge   { return nil }
-func (s *csvSource) Close() error            { return nil }
+func (s *csvSource) Sheets() []string      { return []string{""} }
+func (s *csvSource) Date1904() bool        { return false }
+func (s *csvSource) Merges(string) []Merge { return nil }
+func (s *csvSource) Close() error          { return nil }
 func (s *csvSource) Rows(string) (rowIter, error) {
 	r := csv.NewReader(bytes.NewReader(s.data))
 	r.Comma = sniffDelimiter(s.data)
