@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -57,46 +59,110 @@ func collectGrid(src source, file, sheet string, lim Limits) (Grid, error) {
 	return g, nil
 }
 
-// csvSource is a CSV file as one unnamed sheet, read record by record. The file's bytes are held
-// (a CSV is read twice over anyway: once for its hash, once here), the rows are not.
+// csvSource is a CSV file as one unnamed sheet, read record by record from the file (never whole).
 type csvSource struct {
-	name string
-	data []byte
+	name   string
+	open   func() (io.ReadCloser, error)
+	cp1252 bool // not UTF-8: decoded as Windows-1252
+	files  []io.Closer
 }
 
 // openCSVSource reads a CSV written by any spreadsheet: ";" or "," (or tab) delimiter, UTF-8 with or
-// without BOM, or Windows-1252 (what Excel on an Indonesian Windows saves by default).
+// without BOM, or Windows-1252 (what Excel on an Indonesian Windows saves by default). The encoding
+// is settled by one streaming pass over the bytes before the rows are read.
 func openCSVSource(path string, lim Limits) (source, error) {
 	name := filepath.Base(path)
 	if _, err := checkSize(path, lim); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(path)
+	open := func() (io.ReadCloser, error) { return os.Open(path) }
+	f, err := open()
 	if err != nil {
 		return nil, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
 	}
-	return newCSVSource(b, name)
+	valid, err := validUTF8(f)
+	f.Close()
+	if err != nil {
+		return nil, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
+	}
+	return &csvSource{name: name, open: open, cp1252: !valid}, nil
 }
 
 func newCSVSource(b []byte, name string) (*csvSource, error) {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(b) {
-		dec, err := charmap.Windows1252.NewDecoder().Bytes(b)
-		if err != nil {
-			return nil, &FileError{File: name, Msg: "pengodean teks tidak dikenal; simpan sebagai CSV UTF-8", Err: err}
+	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return &csvSource{name: name, open: open, cp1252: !utf8.Valid(bytes.TrimPrefix(b, utf8BOM))}, nil
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// validUTF8 reports whether r's bytes are UTF-8, reading them in blocks (a rune cut by a block's end
+// is carried over to the next).
+func validUTF8(r io.Reader) (bool, error) {
+	buf := make([]byte, 64<<10)
+	carry := 0
+	for {
+		n, err := r.Read(buf[carry:])
+		n += carry
+		end := n
+		if err == nil {
+			// Leave an incomplete rune at the end for the next block.
+			for k := 1; k <= utf8.UTFMax-1 && k <= n; k++ {
+				c := buf[n-k]
+				if c < 0x80 {
+					break
+				}
+				if utf8.RuneStart(c) {
+					if !utf8.FullRune(buf[n-k : n]) {
+						end = n - k
+					}
+					break
+				}
+			}
 		}
-		b = dec
+		if !utf8.Valid(buf[:end]) {
+			return false, nil
+		}
+		carry = copy(buf, buf[end:n])
+		if err == io.EOF {
+			return carry == 0, nil
+		}
+		if err != nil {
+			return false, err
+		}
 	}
-	return &csvSource{name: name, data: b}, nil
 }
 
 func (s *csvSource) Sheets() []string      { return []string{""} }
 func (s *csvSource) Date1904() bool        { return false }
 func (s *csvSource) Merges(string) []Merge { return nil }
-func (s *csvSource) Close() error          { return nil }
+
+func (s *csvSource) Close() error {
+	var errs []error
+	for _, f := range s.files {
+		errs = append(errs, f.Close())
+	}
+	s.files = nil
+	return errors.Join(errs...)
+}
+
 func (s *csvSource) Rows(string) (rowIter, error) {
-	r := csv.NewReader(bytes.NewReader(s.data))
-	r.Comma = sniffDelimiter(s.data)
+	f, err := s.open()
+	if err != nil {
+		return nil, &FileError{File: s.name, Msg: "berkas tidak dapat dibaca", Err: err}
+	}
+	s.files = append(s.files, f)
+	br := bufio.NewReaderSize(f, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, utf8BOM) {
+		br.Discard(3)
+	}
+	var in io.Reader = br
+	if s.cp1252 {
+		in = bufio.NewReaderSize(charmap.Windows1252.NewDecoder().Reader(br), 64<<10)
+	}
+	rd := in.(*bufio.Reader)
+	head, _ := rd.Peek(8192)
+	r := csv.NewReader(rd)
+	r.Comma = sniffDelimiter(head)
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	return &csvRows{name: s.name, r: r}, nil

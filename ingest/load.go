@@ -140,7 +140,7 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 
 // chunkRows is how many rows are validated before they are written: enough for DuckDB to take them in
 // large batches, few enough that a chunk is a few MB of Go memory.
-var chunkRows = 16384
+var chunkRows = 8192
 
 // loadRun validates rows one at a time and writes them in chunks.
 type loadRun struct {

@@ -2,10 +2,12 @@ package ingest
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // Rows are written in chunks as they are read; a conflict found after the first row of its NIK and
@@ -79,5 +81,35 @@ func TestFileBreakingHalfWayRollsBack(t *testing.T) {
 	}
 	if st := flat(rowsOf(t, ws, `SELECT status FROM ops.submissions`)); len(st) != 1 || st[0] != "ditolak" {
 		t.Errorf("ops.submissions statuses %v, want [ditolak]", st)
+	}
+}
+
+// The encoding check reads the file in blocks; a UTF-8 character cut by a block's end must not make a
+// UTF-8 file look like Windows-1252 (its names would be stored garbled), and a lone Windows-1252 byte
+// anywhere must be found.
+func TestValidUTF8Streaming(t *testing.T) {
+	pad := strings.Repeat("a", 64<<10-1) // "é" straddles the first 64 KB block
+	for _, c := range []struct {
+		name string
+		text string
+		want bool
+	}{
+		{"straddling é", pad + "é;x\n", true},
+		{"4-byte rune at the end", pad + "😀", true},
+		{"Windows-1252 é after a block", pad + "ab\xe9\n", false},
+		{"truncated rune at EOF", "abc\xc3", false},
+	} {
+		for _, r := range []struct {
+			name string
+			rd   func(string) io.Reader
+		}{
+			{"blocks", func(s string) io.Reader { return strings.NewReader(s) }},
+			{"byte by byte", func(s string) io.Reader { return iotest.OneByteReader(strings.NewReader(s)) }},
+		} {
+			got, err := validUTF8(r.rd(c.text))
+			if err != nil || got != c.want {
+				t.Errorf("%s (%s): valid %v, %v; want %v", c.name, r.name, got, err, c.want)
+			}
+		}
 	}
 }
