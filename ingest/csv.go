@@ -3,8 +3,8 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
