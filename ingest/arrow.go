@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -101,17 +100,14 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 			accepted = append(accepted, i)
 		}
 	}
-	var cellsErr error
+	var cells []byte
 	f.rows.load(all, func(b *array.RecordBuilder, i int) {
 		r := recs[i]
-		cells, err := json.Marshal(r.cellMap())
-		if err != nil && cellsErr == nil {
-			cellsErr = err
-		}
+		cells = r.appendCellsJSON(cells[:0])
 		b.Field(0).(*array.Int64Builder).Append(id)
 		b.Field(1).(*array.StringBuilder).Append(r.Sheet)
 		b.Field(2).(*array.Int32Builder).Append(int32(r.Row))
-		b.Field(3).(*array.StringBuilder).Append(string(cells))
+		b.Field(3).(*array.StringBuilder).BinaryBuilder.Append(cells)
 		b.Field(4).(*array.StringBuilder).Append(status[i])
 		if consume && r.src != nil && r.src.cols != nil {
 			r.src.cells, r.src.machine = nil, nil
@@ -120,11 +116,22 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 	if err := insertArrow(ctx, conn, f.rows, "raw.rows"); err != nil {
 		return fmt.Errorf("raw.rows: %w", err)
 	}
-	if cellsErr != nil {
-		return fmt.Errorf("raw.rows: %w", cellsErr)
-	}
 	if len(accepted) == 0 {
 		return nil
+	}
+	// Only the fields some accepted row of this load has are filled row by row; the rest (most of
+	// raw.laporan's 70-odd columns for a typical file) are appended as one run of nulls per batch.
+	present := make([]bool, len(fieldKinds))
+	for _, i := range accepted {
+		for _, fv := range recs[i].vals {
+			present[fv.idx] = true
+		}
+	}
+	var idx []int // fields.All() indexes loaded
+	for j, p := range present {
+		if p {
+			idx = append(idx, j)
+		}
 	}
 	var dense []any
 	f.laporan.load(accepted, func(b *array.RecordBuilder, i int) {
@@ -133,13 +140,19 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 		b.Field(0).(*array.Int64Builder).Append(id)
 		b.Field(1).(*array.StringBuilder).Append(r.Sheet)
 		b.Field(2).(*array.Int32Builder).Append(int32(r.Row))
-		for j, v := range dense {
-			appendValue(b.Field(3+j), v, fieldKinds[j])
+		for _, j := range idx {
+			appendValue(b.Field(3+j), dense[j], fieldKinds[j])
 		}
 		if consume {
 			r.vals = nil
 		}
 	})
+	f.laporan.absent = f.laporan.absent[:0]
+	for j, p := range present {
+		if !p {
+			f.laporan.absent = append(f.laporan.absent, 3+j)
+		}
+	}
 	if err := insertArrow(ctx, conn, f.laporan, "raw.laporan"); err != nil {
 		return fmt.Errorf("raw.laporan: %w", err)
 	}
@@ -253,6 +266,9 @@ func feederFor(conn *sql.Conn) (*feeder, error) {
 // transaction, and checks that DuckDB read every row.
 func insertArrow(ctx context.Context, conn *sql.Conn, rd *batchReader, table string) error {
 	defer rd.drop()
+	// Every column of the view is selected: go-duckdb v1.8's Arrow scan does not honour DuckDB's
+	// projection pushdown (selecting a subset read the wrong arrays), so absent columns travel as
+	// runs of nulls.
 	cols := make([]string, len(rd.schema.Fields()))
 	for i, f := range rd.schema.Fields() {
 		cols[i] = warehouse.QuoteIdent(f.Name)
@@ -276,6 +292,9 @@ type batchReader struct {
 	view   string
 	rows   []int
 	fill   func(b *array.RecordBuilder, i int)
+	// absent columns are not filled row by row; each batch carries them as one run of nulls (the
+	// view's schema is fixed: see feeder).
+	absent []int
 	pos    int
 	cur    arrow.Record
 }
@@ -311,6 +330,9 @@ func (r *batchReader) Next() bool {
 	for _, i := range r.rows[r.pos:end] {
 		r.fill(b, i)
 	}
+	for _, j := range r.absent {
+		b.Field(j).AppendNulls(end - r.pos)
+	}
 	r.cur = b.NewRecord()
 	r.pos = end
 	return true
@@ -323,5 +345,5 @@ func (r *batchReader) drop() {
 		r.cur.Release()
 		r.cur = nil
 	}
-	r.rows, r.fill = nil, nil
+	r.rows, r.fill, r.absent = nil, nil, r.absent[:0]
 }

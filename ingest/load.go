@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -475,11 +474,9 @@ var fieldKinds = func() []fields.Kind {
 // appendRows loads raw.rows and raw.laporan through DuckDB's Appender (LoaderAppender).
 func appendRows(conn *sql.Conn, id int64, recs []*Record, status []string) error {
 	err := warehouse.Append(conn, "raw", "rows", func(add func(vals ...driver.Value) error) error {
+		var cells []byte
 		for i, r := range recs {
-			cells, err := json.Marshal(r.cellMap())
-			if err != nil {
-				return err
-			}
+			cells = r.appendCellsJSON(cells[:0])
 			if err := add(id, r.Sheet, int32(r.Row), string(cells), status[i]); err != nil {
 				return err
 			}

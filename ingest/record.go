@@ -175,6 +175,9 @@ type colMap struct {
 	byField      map[string][]int
 	byIndex      [][]int // fields.All() index → columns
 	present      []int   // fields.All() indexes that have a column, in fields.All() order
+	// checked columns have had their labels compared; unique is the answer (cells_json.go)
+	checked int
+	unique  bool
 }
 
 func newColMap(lay Layout, width int) *colMap {
@@ -281,7 +284,7 @@ func (in *Input) cellMap() map[string]string {
 	}
 	m := make(map[string]string, len(in.cells))
 	for i, v := range in.cells {
-		if strings.TrimSpace(v) != "" && i < maxHeaderCols*16 {
+		if strings.TrimSpace(v) != "" && i < maxCellColumns {
 			m[in.cols.labelAt(i)] = v
 		}
 	}
