@@ -533,3 +533,98 @@ func fmtRows(m map[int][]string) string {
 	}
 	return b.String()
 }
+
+// FuzzXLSXStream feeds arbitrary bytes to the worksheet scanner and the shared-strings parser (and,
+// when they look like a zip, to openXLSX and every sheet): nothing may panic or hang, and the rows
+// returned keep the Cells contract. A panic inside Next is recovered into an error naming it, so
+// such an error fails the fuzz too.
+func FuzzXLSXStream(f *testing.F) {
+	seeds := []string{
+		`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><r><t>a</t></r><t>b</t></is></c><c r="C1"><f>1</f><v>2</v></c></row><row><c><v>1</v></c><c/><c t="b"><v>1</v></c></row></sheetData></worksheet>`,
+		`<x:worksheet xmlns:x="u"><x:sheetData><x:row r="3"><x:c r="XFD3" t="str"><x:v>a&amp;b&#x41;&#65;&bogus;</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
+		`<?xml version="1.0"?><!-- c --><sst><si><t xml:space="preserve"> a_x000D_b </t></si><si><r><t>x</t></r><rPh><t>y</t></rPh></si><si><t><![CDATA[<z>]]></t></si></sst>`,
+		`<worksheet><sheetData><row r="2"><c r="B2"><v>1</v></c></row></sheetData><mergeCells><mergeCell ref="A1:B2"/></mergeCells></worksheet>`,
+		`<sheetData><row r="1"><c r="A1" t="s"><v>`,
+		`<row><c r='A1' t='s'><v>1</v></c></row><row r="99999999999999"/>`,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	dir := f.TempDir()
+	seedBook := filepath.Join(dir, "seed.xlsx")
+	fx := excelize.NewFile()
+	fx.SetCellValue("Sheet1", "A1", "NIK")
+	fx.SetCellValue("Sheet1", "B2", 1250000.5)
+	fx.SetCellRichText("Sheet1", "C3", []excelize.RichTextRun{{Text: "a"}, {Text: "b"}})
+	fx.MergeCell("Sheet1", "A1", "B1")
+	if err := fx.SaveAs(seedBook); err == nil {
+		if b, err := os.ReadFile(seedBook); err == nil {
+			f.Add(b)
+		}
+	}
+	fx.Close()
+	lim := Limits{MaxFileBytes: 4 << 20, MaxUnzipBytes: 16 << 20, MaxCompressionRatio: 100}
+	n := 0
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sst, _ := parseSharedStrings(bytes.NewReader(data), 1<<20)
+		if len(sst) > len(data) {
+			t.Fatalf("%d shared strings from %d bytes", len(sst), len(data))
+		}
+		book := &xlsxBook{name: "fuzz.xlsx", sst: []string{"nol", "satu"}}
+		rows := &xlsxRows{book: book, sheet: "S", s: newXMLScan(bytes.NewReader(data)), started: !bytes.Contains(data, []byte("sheetData"))}
+		checkFuzzRows(t, rows)
+		if bytes.HasPrefix(data, []byte("PK")) {
+			n++
+			path := filepath.Join(dir, fmt.Sprintf("f%d.xlsx", n))
+			if err := os.WriteFile(path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			defer os.Remove(path)
+			book, err := openXLSX(path, lim)
+			if err != nil {
+				if strings.Contains(err.Error(), "panic") {
+					t.Fatal(err)
+				}
+				return
+			}
+			defer book.Close()
+			_ = book.Date1904()
+			for _, s := range book.Sheets() {
+				_ = book.Merges(s)
+				rows, err := book.Rows(s)
+				if err != nil {
+					if strings.Contains(err.Error(), "panic") {
+						t.Fatal(err)
+					}
+					continue
+				}
+				checkFuzzRows(t, rows)
+				rows.Close()
+			}
+		}
+	})
+}
+
+func checkFuzzRows(t *testing.T, rows *xlsxRows) {
+	t.Helper()
+	for rows.Next() {
+		if rows.Number() < 1 || rows.Number() > maxXLSXRow {
+			t.Fatalf("row number %d", rows.Number())
+		}
+		c, m := rows.Cells()
+		if len(c) != cap(c) || len(m) != cap(m) || len(c) != len(m) || len(c) > maxXLSXColumn {
+			t.Fatalf("row %d: cells %d/%d machine %d/%d", rows.Number(), len(c), cap(c), len(m), cap(m))
+		}
+		if len(c) > 0 && c[len(c)-1] == "" {
+			t.Fatalf("row %d: trailing empty cell", rows.Number())
+		}
+		for i := range c {
+			if m[i] && !isMachineNumber(c[i]) {
+				t.Fatalf("row %d: %q flagged machine", rows.Number(), c[i])
+			}
+		}
+	}
+	if err := rows.Err(); err != nil && strings.Contains(err.Error(), "panic") {
+		t.Fatal(err)
+	}
+}
