@@ -355,6 +355,7 @@ type xlsxRows struct {
 	cells   []rowCell // the current row's non-empty cells, in document order
 	scratch []byte    // one cell's <v>
 	runs    []byte    // one inline string's runs
+	inline  []byte    // one inline string's text, decoded
 	started bool      // inside <sheetData>
 }
 
@@ -539,7 +540,7 @@ func cellKind(t []byte) cellType {
 func (r *xlsxRows) readCell(col int, kind cellType) error {
 	var v []byte
 	haveV := false
-	var inline string
+	var inline []byte // the inline string's text, decoded
 	haveIS := false
 	for {
 		tk := r.s.next()
@@ -553,7 +554,6 @@ func (r *xlsxRows) readCell(col int, kind cellType) error {
 			if tk.local != "c" {
 				continue
 			}
-			var val string
 			cell := rowCell{col: col}
 			switch kind {
 			case cellShared:
@@ -561,24 +561,15 @@ func (r *xlsxRows) readCell(col int, kind cellType) error {
 					return nil
 				}
 				i := atoiLoose(bytes.TrimSpace(v))
-				if i < 0 || i >= len(r.book.sst) {
-					return nil // excelize: invalid index, value ""
+				if i < 0 || i >= len(r.book.sst) || r.book.sst[i] == "" {
+					return nil // excelize: an invalid index reads as ""
 				}
-				val = r.book.sst[i]
-				if val == "" {
-					return nil
-				}
-				cell.shared, cell.sharedText = true, val
+				cell.shared, cell.sharedText = true, r.book.sst[i]
 				r.cells = append(r.cells, cell)
 				return nil
 			case cellInline:
 				if haveIS {
-					if inline == "" {
-						return nil
-					}
-					cell.shared, cell.sharedText = true, inline
-					r.cells = append(r.cells, cell)
-					return nil
+					v = inline
 				}
 			case cellNumber:
 				cell.machine = len(v) > 0 && isMachineNumberBytes(v)
@@ -608,20 +599,19 @@ func (r *xlsxRows) readCell(col int, kind cellType) error {
 				v = r.scratch
 			case "is":
 				haveIS = true
-				inline = ""
+				r.inline = r.inline[:0]
 				if !tk.selfClose {
-					var t []byte
 					var err error
-					t, r.runs, err = r.s.richText(r.scratch[:0], r.runs[:0])
+					r.inline, r.runs, err = r.s.richText(r.inline, r.runs[:0])
 					if err != nil {
 						return err
 					}
-					r.scratch = t
-					inline = bstrDecode(string(append(t, r.runs...)))
-					if haveV {
-						v = nil // the scratch buffer now holds the inline text
+					r.inline = append(r.inline, r.runs...)
+					if bytes.Contains(r.inline, []byte("_x")) {
+						r.inline = append(r.inline[:0], bstrDecode(string(r.inline))...)
 					}
 				}
+				inline = r.inline
 			default: // <f>, <extLst>…
 				if !tk.selfClose {
 					r.s.skipElement()
