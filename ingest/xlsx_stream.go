@@ -37,6 +37,9 @@ const (
 	maxScanToken = 4 << 20
 	// maxRowBytes bounds the text of one row.
 	maxRowBytes = 16 << 20
+	// maxPadFree and padPerCell bound the empty cells rows are padded with (see withinPadding).
+	maxPadFree = 1 << 20
+	padPerCell = 64
 	// defaultSharedBudget bounds the shared-string table when no MaxUnzipBytes is set.
 	defaultSharedBudget = 1 << 30
 )
@@ -351,6 +354,8 @@ type xlsxRows struct {
 	done  bool
 
 	number  int
+	padded  int64     // empty cells before the last cell of the rows read so far
+	filled  int64     // non-empty cells read so far
 	rowBuf  []byte    // text of the current row's non-shared cells, back to back
 	cells   []rowCell // the current row's non-empty cells, in document order
 	scratch []byte    // one cell's <v>
@@ -455,9 +460,45 @@ func (r *xlsxRows) Next() (ok bool) {
 					return false
 				}
 			}
+			if !r.withinPadding() {
+				return false
+			}
 			return true
 		}
 	}
+}
+
+// withinPadding bounds the empty cells Cells pads rows with: a hostile sheet of rows holding one
+// cell in column XFD compresses to almost nothing yet would make every kept row 16,384 strings
+// wide. A sheet may pad up to maxPadFree cells plus padPerCell per non-empty cell in total, which
+// real sheets (a remark far to the right now and then) never reach.
+func (r *xlsxRows) withinPadding() bool {
+	last := 0
+	for _, c := range r.cells {
+		last = max(last, c.col)
+	}
+	r.padded += int64(last - len(r.cells))
+	r.filled += int64(len(r.cells))
+	if r.padded <= maxPadFree+padPerCell*r.filled {
+		return true
+	}
+	col, _ := columnName(last)
+	r.fail(fmt.Sprintf("lembar %q baris %d: terlalu banyak sel kosong di antara isi (sel terjauh di kolom %s); hapus isi atau format sel yang jauh di kanan lalu simpan ulang", r.sheet, r.number, col), nil)
+	return false
+}
+
+// columnName is "A" for 1, "XFD" for 16384.
+func columnName(n int) (string, bool) {
+	if n < 1 || n > maxXLSXColumn {
+		return "", false
+	}
+	var b []byte
+	for n > 0 {
+		n--
+		b = append([]byte{byte('A' + n%26)}, b...)
+		n /= 26
+	}
+	return string(b), true
 }
 
 func (r *xlsxRows) fail(msg string, err error) {

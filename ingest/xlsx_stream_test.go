@@ -495,6 +495,20 @@ func TestXLSXStreamHostile(t *testing.T) {
 	rowErr("unterminated tag", wb(`<worksheet><sheetData><row r="1"><c r="A1" t="s`), "")
 	rowErr("giant text", wb(`<worksheet><sheetData><row r="1"><c r="A1" t="str"><v>`+strings.Repeat("x", 5<<20)+`</v></c></row></sheetData></worksheet>`), "terlalu panjang")
 
+	// One cell in column XFD per row: 300 rows would be 4.9 million padded cells. The reader stops
+	// once the padding exceeds 1,048,576 cells plus 64 per non-empty cell: at row 65, since
+	// 64 × 16,383 = 1,048,512 ≤ 1,048,576 + 64×64 and 65 × 16,383 = 1,064,895 > 1,048,576 + 64×65.
+	var wide strings.Builder
+	wide.WriteString(`<worksheet><sheetData>`)
+	for i := 1; i <= 300; i++ {
+		fmt.Fprintf(&wide, `<row r="%d"><c r="XFD%d"><v>1</v></c></row>`, i, i)
+	}
+	wide.WriteString(`</sheetData></worksheet>`)
+	got = rowErr("padding", wb(wide.String()), "baris 65: terlalu banyak sel kosong")
+	if len(got) != 64 || len(got[63].Cells) != 16384 || got[63].Cells[16383] != "1" {
+		t.Errorf("rows before the padding limit: %d", len(got))
+	}
+
 	// A shared-string index out of range, negative or not a number reads like excelize: "" for the
 	// first two, string 0 for the last (strconv.Atoi fails, index 0).
 	p := wb(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>5</v></c><c r="B1" t="s"><v>-3</v></c><c r="C1" t="s"><v>99999999999999999999999</v></c><c r="D1" t="s"><v>abc</v></c></row></sheetData></worksheet>`,
