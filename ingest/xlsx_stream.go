@@ -904,13 +904,13 @@ func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c ==
 // construct is read are relative to pos, which only moves once the construct is consumed, so a
 // refill (which moves buf[pos:end] to the front) never invalidates them.
 type xmlScan struct {
-	rd   io.Reader
-	buf  []byte
-	pos  int
-	end  int
-	eof  bool
-	err  error // a read error other than io.EOF, or errScanTooLong
-	name []byte
+	rd  io.Reader
+	buf []byte
+	pos int
+	end int
+	eof bool
+	err error  // a read error other than io.EOF, or errScanTooLong
+	tok xmlTok // the tag next returned
 }
 
 func newXMLScan(r io.Reader) *xmlScan {
@@ -1030,6 +1030,19 @@ func (s *xmlScan) markup() bool {
 	return true
 }
 
+// indexByte is the offset from pos of the first c at or after off, filling as needed; -1 at EOF.
+func (s *xmlScan) indexByte(c byte, off int) int {
+	for {
+		if i := bytes.IndexByte(s.buf[s.pos+off:s.end], c); i >= 0 {
+			return off + i
+		}
+		off = s.end - s.pos
+		if !s.fill() {
+			return -1
+		}
+	}
+}
+
 // tagEnd is the offset from pos of the '>' closing the tag at pos, quotes respected; -1 at EOF.
 func (s *xmlScan) tagEnd() int {
 	off := 1
@@ -1059,14 +1072,16 @@ func (s *xmlScan) tagEnd() int {
 
 // next returns the next start or end tag, skipping text, comments, CDATA and processing
 // instructions.
-func (s *xmlScan) next() xmlTok {
+func (s *xmlScan) next() *xmlTok {
 	for {
 		if !s.skipToLT() {
-			return xmlTok{}
+			s.tok = xmlTok{}
+			return &s.tok
 		}
 		if !s.ensure(2) {
 			s.pos = s.end
-			return xmlTok{}
+			s.tok = xmlTok{}
+			return &s.tok
 		}
 		c := s.buf[s.pos+1]
 		if c == '!' || c == '?' {
@@ -1074,26 +1089,35 @@ func (s *xmlScan) next() xmlTok {
 				end := s.find(sepCDATAEnd, 9)
 				if end < 0 {
 					s.pos = s.end
-					return xmlTok{}
+					s.tok = xmlTok{}
+					return &s.tok
 				}
 				s.pos += end + 3
 			}
 			continue
 		}
-		end := s.tagEnd()
+		var end int
+		if c == '/' {
+			end = s.indexByte('>', 2) // an end tag has no attributes, so no quoted '>'
+		} else {
+			end = s.tagEnd()
+		}
 		if end < 0 {
 			s.pos = s.end
-			return xmlTok{}
+			s.tok = xmlTok{}
+			return &s.tok
 		}
 		tag := s.buf[s.pos : s.pos+end+1]
 		s.pos += end + 1
-		return s.parseTag(tag)
+		s.parseTag(tag)
+		return &s.tok
 	}
 }
 
 // parseTag splits "<name attrs>" / "</name>" / "<name/>".
-func (s *xmlScan) parseTag(tag []byte) xmlTok {
-	t := xmlTok{kind: tokStart}
+func (s *xmlScan) parseTag(tag []byte) {
+	t := &s.tok
+	*t = xmlTok{kind: tokStart}
 	body := tag[1 : len(tag)-1]
 	if len(body) > 0 && body[0] == '/' {
 		t.kind = tokEnd
@@ -1112,7 +1136,6 @@ func (s *xmlScan) parseTag(tag []byte) xmlTok {
 	}
 	t.local = internName(name)
 	t.attrs = body[i:]
-	return t
 }
 
 // internName returns the element names this reader dispatches on without allocating.
