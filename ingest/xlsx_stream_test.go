@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -640,5 +641,82 @@ func checkFuzzRows(t *testing.T, rows *xlsxRows) {
 	}
 	if err := rows.Err(); err != nil && strings.Contains(err.Error(), "panic") {
 		t.Fatal(err)
+	}
+}
+
+// TestXLSXStreamRandomVsExcelize writes workbooks of random cells with excelize (strings with
+// markup characters, escapes, spaces and line ends, numbers, booleans, dates, rich text, inline
+// strings, formulas, styled empty cells, gaps) and checks the streaming reader returns exactly what
+// excelize's own Rows()+Columns(raw) returns.
+func TestXLSXStreamRandomVsExcelize(t *testing.T) {
+	pieces := []string{"a", "Koperasi", " ", "  ", "&", "<", ">", `"`, "'", "_x000D_", "_x0041_", "_x005F_x0041_", "_x", "\n", "\r\n", "\t", "é", "日本", "1.250", "-", "E", "0", ";", "]]>", "<![CDATA[", "&amp;", "&#65;"}
+	rng := uint64(20261124)
+	rand := func(n int) int {
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		return int(rng % uint64(n))
+	}
+	text := func() string {
+		var b strings.Builder
+		for k := rand(5); k >= 0; k-- {
+			b.WriteString(pieces[rand(len(pieces))])
+		}
+		return b.String()
+	}
+	dir := t.TempDir()
+	for w := 0; w < 12; w++ {
+		f := excelize.NewFile()
+		style, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Italic: true}})
+		for _, sheet := range []string{"Sheet1", "Lain"} {
+			if sheet != "Sheet1" {
+				f.NewSheet(sheet)
+			}
+			for r := 1; r <= 40; r++ {
+				if rand(4) == 0 {
+					continue // a gap
+				}
+				for c := 1; c <= 8; c++ {
+					cell, _ := excelize.CoordinatesToCellName(c+rand(2)*rand(40), r)
+					var err error
+					switch rand(11) {
+					case 0:
+						err = f.SetCellValue(sheet, cell, text())
+					case 1:
+						err = f.SetCellValue(sheet, cell, rand(2000000)-1000000)
+					case 2:
+						err = f.SetCellValue(sheet, cell, float64(rand(1<<30))/float64(1+rand(1000)))
+					case 3:
+						err = f.SetCellBool(sheet, cell, rand(2) == 0)
+					case 4:
+						err = f.SetCellValue(sheet, cell, time.Date(2020+rand(6), time.Month(1+rand(12)), 1+rand(28), 0, 0, 0, 0, time.UTC))
+					case 5:
+						err = f.SetCellRichText(sheet, cell, []excelize.RichTextRun{{Text: text()}, {Text: text(), Font: &excelize.Font{Bold: true}}})
+					case 6:
+						err = f.SetCellDefault(sheet, cell, text())
+					case 7:
+						err = f.SetCellFormula(sheet, cell, "1+1")
+					case 8:
+						err = f.SetCellStyle(sheet, cell, cell, style)
+					case 9:
+						err = f.SetCellDefault(sheet, cell, strconv.FormatFloat(float64(rand(1<<20))*1e12, 'E', -1, 64))
+					default:
+						err = f.SetCellStr(sheet, cell, text())
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		if rand(2) == 0 {
+			f.SetSheetVisible("Lain", false)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("acak%d.xlsx", w))
+		if err := f.SaveAs(path); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		checkSameAsExcelize(t, path, openStream(t, path))
 	}
 }
