@@ -518,6 +518,15 @@ func TestXLSXStreamHostile(t *testing.T) {
 	checkRows(t, "S", readAllStream(t, book, "S"), map[int][]string{1: {"", "", "", "nol"}}, nil)
 	checkSameAsExcelize(t, p, book)
 
+	// The shared-string table is bounded by MaxUnzipBytes counted in memory (16 bytes of string
+	// header per item plus its text): 100,000 empty items cost 1.6 MB, over a 1 MB budget.
+	if _, err := parseSharedStrings(strings.NewReader("<sst>"+strings.Repeat("<si/>", 100000)+"</sst>"), 1<<20); err == nil {
+		t.Error("100,000 shared strings within a 1 MB budget")
+	}
+	if sst, err := parseSharedStrings(strings.NewReader("<sst>"+strings.Repeat("<si/>", 1000)+"</sst>"), 1<<20); err != nil || len(sst) != 1000 {
+		t.Errorf("1,000 empty shared strings: %d, %v", len(sst), err)
+	}
+
 	// An unterminated shared-strings part refuses the file.
 	openErr("broken sst", wb(`<worksheet/>`, part{"xl/sharedStrings.xml", `<sst><si><t>nol`}), "sharedStrings")
 	// A workbook without xl/workbook.xml.
