@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,47 +52,90 @@ func runXLSXStreamComparison(b *testing.B, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	child := func(mode string) benchResult {
+	child := func(mode, path string) benchResult {
 		cmd := exec.Command(self, "-test.run=^TestXLSXStreamChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), xlsxStreamChildEnv+"="+mode, "PANTAU_BENCH_FILE="+xlsx)
+		cmd.Env = append(os.Environ(), xlsxStreamChildEnv+"="+mode, "PANTAU_BENCH_FILE="+path)
 		return runBenchProcess(cmd)
 	}
+	files := []struct{ path, what string }{{xlsx, "excelize StreamWriter: inline strings"}}
+	if lo, err := libreOfficeCopy(b, xlsx); err != nil {
+		b.Logf("no LibreOffice copy: %v", err)
+	} else {
+		files = append(files, struct{ path, what string }{lo, "saved again by LibreOffice: shared strings, as Excel writes"})
+	}
 	var w strings.Builder
-	st, _ := os.Stat(xlsx)
-	size := int64(0)
-	if st != nil {
-		size = st.Size()
-	}
-	fmt.Fprintf(&w, "\nXLSX raw worksheet read: %d rows × %d columns, %.1f MB (load average %s)\n", n, len(benchHeader), float64(size)/1e6, loadAvg())
-	fmt.Fprintf(&w, "%-44s %8s %8s %11s %9s\n", "reader", "wall s", "CPU s", "rows/CPU-s", "peak RSS")
-	fmt.Fprintf(&w, "%s\n", strings.Repeat("-", 84))
-	res := map[string]benchResult{}
-	for _, m := range []struct{ mode, label string }{
-		{"stream", "Pantau xlsx_stream (klauspost inflate)"},
-		{"stream-stdflate", "Pantau xlsx_stream (compress/flate)"},
-		{"excelize", "[peer] excelize OpenFile+Rows+Columns(raw)"},
-	} {
-		r := child(m.mode)
-		res[m.mode] = r
-		if r.Err != "" {
-			fmt.Fprintf(&w, "%-44s  failed: %s\n", m.label, firstLine(r.Err))
-			continue
+	for _, file := range files {
+		size := int64(0)
+		if st, err := os.Stat(file.path); err == nil {
+			size = st.Size()
 		}
-		rate := 0.0
-		if r.CPU > 0 {
-			rate = float64(r.Rows) / r.CPU
+		fmt.Fprintf(&w, "\nXLSX raw worksheet read: %d rows × %d columns, %.1f MB, %s (load average %s)\n", n, len(benchHeader), float64(size)/1e6, file.what, loadAvg())
+		fmt.Fprintf(&w, "%-44s %8s %8s %11s %9s\n", "reader", "wall s", "CPU s", "rows/CPU-s", "peak RSS")
+		fmt.Fprintf(&w, "%s\n", strings.Repeat("-", 84))
+		res := map[string]benchResult{}
+		for _, m := range []struct{ mode, label string }{
+			{"stream", "Pantau xlsx_stream (klauspost inflate)"},
+			{"stream-stdflate", "Pantau xlsx_stream (compress/flate)"},
+			{"excelize", "[peer] excelize OpenFile+Rows+Columns(raw)"},
+		} {
+			r := child(m.mode, file.path)
+			res[m.mode] = r
+			if r.Err != "" {
+				fmt.Fprintf(&w, "%-44s  failed: %s\n", m.label, firstLine(r.Err))
+				continue
+			}
+			rate := 0.0
+			if r.CPU > 0 {
+				rate = float64(r.Rows) / r.CPU
+			}
+			fmt.Fprintf(&w, "%-44s %8.2f %8.2f %11.0f %6.0f MB", m.label, r.Seconds, r.CPU, rate, float64(r.PeakKB)/1024)
+			if r.Rows != n {
+				fmt.Fprintf(&w, "  (%d rows!)", r.Rows)
+			}
+			fmt.Fprintln(&w)
 		}
-		fmt.Fprintf(&w, "%-44s %8.2f %8.2f %11.0f %6.0f MB", m.label, r.Seconds, r.CPU, rate, float64(r.PeakKB)/1024)
-		if r.Rows != n {
-			fmt.Fprintf(&w, "  (%d rows!)", r.Rows)
+		if s, e := res["stream"], res["excelize"]; s.Err == "" && e.Err == "" && s.CPU > 0 {
+			fmt.Fprintf(&w, "excelize / stream CPU: %.1f× (target: stream ≤ 1.0 CPU-s on 200k rows)\n", e.CPU/s.CPU)
 		}
-		fmt.Fprintln(&w)
-	}
-	if s, e := res["stream"], res["excelize"]; s.Err == "" && e.Err == "" && s.CPU > 0 {
-		fmt.Fprintf(&w, "excelize / stream CPU: %.1f× (target: stream ≤ 1.0 CPU-s on 200k rows)\n", e.CPU/s.CPU)
 	}
 	b.Log(w.String())
 	fmt.Print(w.String())
+	if err := os.WriteFile(filepath.Join("testdata", "bench", "xlsx-stream-bench.txt"), []byte(w.String()), 0o644); err != nil {
+		b.Log(err)
+	}
+}
+
+// libreOfficeCopy returns the benchmark workbook saved again by LibreOffice (cached beside it in
+// testdata/bench): the same rows with a shared-string table, as Excel and LibreOffice write them.
+func libreOfficeCopy(b *testing.B, xlsx string) (string, error) {
+	out := strings.TrimSuffix(xlsx, ".xlsx") + "-lo.xlsx"
+	if _, err := os.Stat(out); err == nil {
+		return out, nil
+	}
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		return "", err
+	}
+	tmp := b.TempDir()
+	src := filepath.Join(tmp, "lo.xlsx")
+	data, err := os.ReadFile(xlsx)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(src, data, 0o600); err != nil {
+		return "", err
+	}
+	outDir := filepath.Join(tmp, "out")
+	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(tmp, "profile"), "--headless",
+		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", outDir, src)
+	cmd.Env = append(os.Environ(), "HOME="+tmp)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("soffice: %v: %s", err, msg)
+	}
+	if err := os.Rename(filepath.Join(outDir, "lo.xlsx"), out); err != nil {
+		return "", err
+	}
+	return out, nil
 }
 
 // TestXLSXStreamChild is one measurement of BenchmarkXLSXStream, in its own process.
