@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,18 +17,13 @@ import (
 
 type csvReader struct{}
 
-// Read reads a CSV written by any spreadsheet: ";" or "," (or tab) delimiter, UTF-8 with or without
-// BOM, or Windows-1252 (what Excel on an Indonesian Windows saves by default).
+// Read reads a whole CSV into one grid (tests and the fuzzer; ingest streams through csvSource).
 func (csvReader) Read(path string, lim Limits) ([]Grid, error) {
-	name := filepath.Base(path)
-	if _, err := checkSize(path, lim); err != nil {
+	src, err := openCSVSource(path, lim)
+	if err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
-	}
-	g, err := ParseCSV(b, name, lim)
+	g, err := collectGrid(src, filepath.Base(path), "", lim)
 	if err != nil {
 		return nil, err
 	}
@@ -35,58 +32,180 @@ func (csvReader) Read(path string, lim Limits) ([]Grid, error) {
 
 // ParseCSV parses CSV bytes into one grid (exported for the fuzzer and the API path).
 func ParseCSV(b []byte, name string, lim Limits) (Grid, error) {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(b) {
-		dec, err := charmap.Windows1252.NewDecoder().Bytes(b)
-		if err != nil {
-			return Grid{}, &FileError{File: name, Msg: "pengodean teks tidak dikenal; simpan sebagai CSV UTF-8", Err: err}
-		}
-		b = dec
+	src, err := newCSVSource(b, name)
+	if err != nil {
+		return Grid{}, err
 	}
-	r := csv.NewReader(bytes.NewReader(b))
-	r.Comma = sniffDelimiter(b)
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	g := Grid{Sheet: ""}
-	// n is the row as a spreadsheet numbers it: encoding/csv skips blank lines, which Excel counts,
-	// so the gap in line numbers since the previous record's end is added back.
-	n, empty, prevEnd := 0, 0, 0
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		n++
-		if err == nil && len(rec) > 0 {
-			line, _ := r.FieldPos(0)
-			if gap := line - prevEnd - 1; gap > 0 {
-				n += gap
-			}
-			last, _ := r.FieldPos(len(rec) - 1)
-			prevEnd = last + strings.Count(rec[len(rec)-1], "\n")
-		}
-		if err != nil {
-			return Grid{}, &FileError{File: name, Msg: fmt.Sprintf("baris %d tidak dapat dibaca sebagai CSV", n), Err: err}
-		}
-		if isEmpty(rec) {
-			empty++
-			if lim.MaxEmptyRows > 0 && empty >= lim.MaxEmptyRows {
-				g.Truncated = fmt.Sprintf("berhenti setelah %d baris kosong berturut-turut (ingest.max_empty_rows)", empty)
-				break
-			}
-			continue
-		}
-		empty = 0
-		if lim.MaxRows > 0 && len(g.Rows) >= lim.MaxRows {
-			return Grid{}, &FileError{File: name, Msg: fmt.Sprintf("berkas memiliki lebih dari %d baris (ingest.max_rows); pecah menjadi beberapa berkas", lim.MaxRows)}
-		}
-		g.Rows = append(g.Rows, GridRow{Number: n, Cells: rec, Machine: make([]bool, len(rec))})
-		if lim.Progress != nil && len(g.Rows)%progressEvery == 0 {
-			lim.Progress(len(g.Rows))
-		}
+	return collectGrid(src, name, "", lim)
+}
+
+// collectGrid reads a source's sheet whole, applying the limits.
+func collectGrid(src source, file, sheet string, lim Limits) (Grid, error) {
+	it, err := src.Rows(sheet)
+	if err != nil {
+		return Grid{}, err
 	}
+	read := 0
+	rows := newSheetRows(it, file, sheet, lim, &read)
+	defer rows.Close()
+	g := Grid{Sheet: sheet, Merges: src.Merges(sheet), Date1904: src.Date1904()}
+	for rows.Next() {
+		g.Rows = append(g.Rows, rows.Row())
+	}
+	if err := rows.Err(); err != nil {
+		return Grid{}, err
+	}
+	g.Truncated = rows.truncated
 	return g, nil
 }
+
+// csvSource is a CSV file as one unnamed sheet, read record by record from the file (never whole).
+type csvSource struct {
+	name   string
+	open   func() (io.ReadCloser, error)
+	cp1252 bool // not UTF-8: decoded as Windows-1252
+	files  []io.Closer
+}
+
+// openCSVSource reads a CSV written by any spreadsheet: ";" or "," (or tab) delimiter, UTF-8 with or
+// without BOM, or Windows-1252 (what Excel on an Indonesian Windows saves by default). The encoding
+// is settled by one streaming pass over the bytes before the rows are read.
+func openCSVSource(path string, lim Limits) (source, error) {
+	name := filepath.Base(path)
+	if _, err := checkSize(path, lim); err != nil {
+		return nil, err
+	}
+	open := func() (io.ReadCloser, error) { return os.Open(path) }
+	f, err := open()
+	if err != nil {
+		return nil, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
+	}
+	valid, err := validUTF8(f)
+	f.Close()
+	if err != nil {
+		return nil, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
+	}
+	return &csvSource{name: name, open: open, cp1252: !valid}, nil
+}
+
+func newCSVSource(b []byte, name string) (*csvSource, error) {
+	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return &csvSource{name: name, open: open, cp1252: !utf8.Valid(bytes.TrimPrefix(b, utf8BOM))}, nil
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// validUTF8 reports whether r's bytes are UTF-8, reading them in blocks (a rune cut by a block's end
+// is carried over to the next).
+func validUTF8(r io.Reader) (bool, error) {
+	buf := make([]byte, 64<<10)
+	carry := 0
+	for {
+		n, err := r.Read(buf[carry:])
+		n += carry
+		end := n
+		if err == nil {
+			// Leave an incomplete rune at the end for the next block.
+			for k := 1; k <= utf8.UTFMax-1 && k <= n; k++ {
+				c := buf[n-k]
+				if c < 0x80 {
+					break
+				}
+				if utf8.RuneStart(c) {
+					if !utf8.FullRune(buf[n-k : n]) {
+						end = n - k
+					}
+					break
+				}
+			}
+		}
+		if !utf8.Valid(buf[:end]) {
+			return false, nil
+		}
+		carry = copy(buf, buf[end:n])
+		if err == io.EOF {
+			return carry == 0, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+}
+
+func (s *csvSource) Sheets() []string      { return []string{""} }
+func (s *csvSource) Date1904() bool        { return false }
+func (s *csvSource) Merges(string) []Merge { return nil }
+
+func (s *csvSource) Close() error {
+	var errs []error
+	for _, f := range s.files {
+		errs = append(errs, f.Close())
+	}
+	s.files = nil
+	return errors.Join(errs...)
+}
+
+func (s *csvSource) Rows(string) (rowIter, error) {
+	f, err := s.open()
+	if err != nil {
+		return nil, &FileError{File: s.name, Msg: "berkas tidak dapat dibaca", Err: err}
+	}
+	s.files = append(s.files, f)
+	br := bufio.NewReaderSize(f, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, utf8BOM) {
+		br.Discard(3)
+	}
+	var in io.Reader = br
+	if s.cp1252 {
+		in = bufio.NewReaderSize(charmap.Windows1252.NewDecoder().Reader(br), 64<<10)
+	}
+	rd := in.(*bufio.Reader)
+	head, _ := rd.Peek(8192)
+	r := csv.NewReader(rd)
+	r.Comma = sniffDelimiter(head)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	return &csvRows{name: s.name, r: r}, nil
+}
+
+// csvRows numbers records as a spreadsheet numbers rows: encoding/csv skips blank lines, which Excel
+// counts, so the gap in line numbers since the previous record's end is added back.
+type csvRows struct {
+	name    string
+	r       *csv.Reader
+	n, prev int
+	row     GridRow
+	err     error
+}
+
+func (c *csvRows) Next() bool {
+	if c.err != nil {
+		return false
+	}
+	rec, err := c.r.Read()
+	if err == io.EOF {
+		return false
+	}
+	c.n++
+	if err == nil && len(rec) > 0 {
+		line, _ := c.r.FieldPos(0)
+		if gap := line - c.prev - 1; gap > 0 {
+			c.n += gap
+		}
+		last, _ := c.r.FieldPos(len(rec) - 1)
+		c.prev = last + strings.Count(rec[len(rec)-1], "\n")
+	}
+	if err != nil {
+		c.err = &FileError{File: c.name, Msg: fmt.Sprintf("baris %d tidak dapat dibaca sebagai CSV", c.n), Err: err}
+		return false
+	}
+	c.row = GridRow{Number: c.n, Cells: rec}
+	return true
+}
+
+func (c *csvRows) Row() GridRow { return c.row }
+func (c *csvRows) Err() error   { return c.err }
+func (c *csvRows) Close() error { return nil }
 
 // sniffDelimiter counts candidate delimiters outside quotes in the first lines.
 func sniffDelimiter(b []byte) rune {

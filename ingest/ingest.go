@@ -17,7 +17,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -138,10 +137,8 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 		sum.Duration = time.Since(start)
 		return sum, nil
 	}
-	b, err := readFile(path, name, ws, opt.Progress)
-	if err != nil {
-		sum.Status = StatusDitolak.String()
-		sum.Message = errDetail(err)
+	reject := func(err error) (*Summary, error) {
+		*sum = Summary{File: name, SHA256: hash, Kind: sum.Kind, Status: StatusDitolak.String(), Message: errDetail(err)}
 		if !opt.DryRun {
 			id, rerr := recordRejected(ctx, ws, opt, name, hash, size, err.Error())
 			sum.SubmissionID = id
@@ -150,8 +147,19 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 		sum.Duration = time.Since(start)
 		return sum, err
 	}
+	p, cleanup, err := openPlan(path, name, ws, opt.Progress)
+	if err != nil {
+		return reject(err)
+	}
+	defer cleanup()
+	b := p.batch
 	b.Source, b.SHA256, b.Size = opt.Source, hash, size
-	err = Process(ctx, ws, b, opt, sum)
+	err = runLoad(ctx, ws, b, opt, sum, p.each)
+	var fe *FileError
+	if errors.As(err, &fe) {
+		// The file broke half-way (a corrupt row, a limit): nothing of it was written.
+		return reject(err)
+	}
 	sum.Duration = time.Since(start)
 	return sum, err
 }
@@ -172,25 +180,28 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p)
 }
 
-// ReadFile reads a spreadsheet into a Batch (no database access except the region resolver scope).
+// ReadFile reads a spreadsheet into a Batch, every row in memory (tests and tools; ingest streams).
 func ReadFile(path, name string, ws *workspace.Workspace) (*Batch, error) {
-	return readFile(path, name, ws, nil)
+	p, cleanup, err := openPlan(path, name, ws, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	return p.collect()
 }
 
-func readFile(path, name string, ws *workspace.Workspace, progress func(int)) (*Batch, error) {
+// openPlan opens a file (converting a legacy one first) and finds its sheets' headers. cleanup closes
+// the file and removes a conversion.
+func openPlan(path, name string, ws *workspace.Workspace, progress func(int)) (*filePlan, func(), error) {
 	cfg := ws.Config
 	kind := name // the name that picks the reader; the batch keeps the original name
+	done := func() {}
 	if isLegacy(name) {
 		conv, cleanup, err := convertLegacy(path, name, cfg.Ingest.LibreOffice)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		defer cleanup()
-		path, kind = conv, strings.TrimSuffix(name, filepath.Ext(name))+".xlsx"
-	}
-	rd, err := readerFor(kind)
-	if err != nil {
-		return nil, err
+		path, kind, done = conv, strings.TrimSuffix(name, filepath.Ext(name))+".xlsx", cleanup
 	}
 	lim := Limits{
 		MaxFileBytes:        int64(cfg.Ingest.MaxFileMB) << 20,
@@ -200,11 +211,18 @@ func readFile(path, name string, ws *workspace.Workspace, progress func(int)) (*
 		MaxEmptyRows:        cfg.Ingest.MaxEmptyRows,
 		Progress:            progress,
 	}
-	grids, err := rd.Read(path, lim)
+	src, err := openSource(path, kind, lim)
 	if err != nil {
-		return nil, err
+		done()
+		return nil, nil, err
 	}
-	return GridsToBatch(grids, name, overrides(cfg.HeaderMaps))
+	p, err := planFile(src, name, overrides(cfg.HeaderMaps), lim)
+	if err != nil {
+		src.Close()
+		done()
+		return nil, nil, err
+	}
+	return p, func() { p.Close(); done() }, nil
 }
 
 func overrides(m map[string]string) map[string]string {
@@ -215,82 +233,16 @@ func overrides(m map[string]string) map[string]string {
 	return out
 }
 
-// GridsToBatch turns sheets into inputs keyed by canonical field. A sheet without a recognisable
-// header is reported, not fatal; a file where no sheet has one is refused.
+// GridsToBatch turns sheets already read into a batch of inputs keyed by canonical field (the fuzzer
+// and tests; files stream through planFile and filePlan.each, which this uses).
 func GridsToBatch(grids []Grid, name string, over map[string]string) (*Batch, error) {
-	b := &Batch{Filename: name, TahunBySheet: map[string]int{}}
-	hasYear := false
-	found := 0
-	unknown := map[string]bool{}
-	supplement := map[string]bool{}
-	total := 0
-	for _, g := range grids {
-		total += len(g.Rows)
+	src := gridSource{grids: grids}
+	p, err := planFile(src, name, over, Limits{})
+	if err != nil {
+		return nil, err
 	}
-	// One allocation for every row (an Input is ~140 bytes; growing by append would leave up to a
-	// quarter of the slice unused and copy it a dozen times on a 200,000-row file).
-	b.Inputs = make([]Input, 0, total)
-	for gi := range grids {
-		g := &grids[gi]
-		if g.Date1904 {
-			b.Date1904 = true
-		}
-		lay, ok := detectLayout(g, over)
-		if !ok {
-			if len(g.Rows) > 0 && g.Sheet != TemplateSheetPetunjuk {
-				b.Warnings = append(b.Warnings, fmt.Sprintf("lembar %q dilewati: baris judul kolom (NIK, Nama Koperasi, ...) tidak ditemukan", g.Sheet))
-			}
-			continue
-		}
-		found++
-		if isSupplement(lay) {
-			supplement[g.Sheet] = true
-		}
-		if g.Truncated != "" {
-			b.Warnings = append(b.Warnings, fmt.Sprintf("lembar %q: %s", g.Sheet, g.Truncated))
-		}
-		for _, u := range lay.Unknown {
-			unknown[u] = true
-		}
-		b.TahunBySheet[g.Sheet] = lay.TahunBuku
-		if lay.TahunBuku > 0 {
-			hasYear = true
-		}
-		for _, c := range lay.Columns {
-			if c.Field == "tahun_buku" {
-				hasYear = true
-			}
-		}
-		width := 0
-		for _, row := range g.Rows[lay.DataFrom:] {
-			width = max(width, len(row.Cells))
-		}
-		cols := newColMap(lay, width)
-		for _, row := range g.Rows[lay.DataFrom:] {
-			in := Input{Sheet: g.Sheet, Row: row.Number, cols: cols, cells: row.Cells, machine: row.Machine}
-			if isTotalsRow(row.Cells, lay) {
-				in.Totals = true
-			}
-			b.Inputs = append(b.Inputs, in)
-		}
-		for _, c := range lay.Columns {
-			if c.Field != "" {
-				setLabel(b, c.Field, c.Label)
-			}
-		}
-	}
-	mergeSupplements(b, supplement)
-	if found == 0 {
-		return nil, &FileError{File: name, Msg: "tidak ada lembar dengan baris judul kolom yang dikenali (minimal NIK atau Nama Koperasi dan satu kolom lain); pakai templat `pantau template`"}
-	}
-	if !hasYear {
-		b.Kind = KindRegistrasi
-	}
-	for u := range unknown {
-		b.Unrecognised = append(b.Unrecognised, u)
-	}
-	sort.Strings(b.Unrecognised)
-	return b, nil
+	defer p.Close()
+	return p.collect()
 }
 
 func setLabel(b *Batch, field, label string) {

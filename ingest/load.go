@@ -4,11 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,191 +55,370 @@ func recordRejected(ctx context.Context, ws *workspace.Workspace, opt Options, n
 // Process validates a batch and, unless DryRun, loads it in one transaction: ops.submissions, every
 // row in raw.rows, accepted rows in raw.laporan, problems in ops.quarantine. All of it or nothing.
 func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary) error {
-	recs, status, err := validateBatch(ctx, ws, b, sum)
+	return runLoad(ctx, ws, b, opt, sum, func(add func(*Input) error) error {
+		for i := range b.Inputs {
+			if err := add(&b.Inputs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// runLoad validates the rows feed yields and, unless DryRun, writes them in one transaction. The rows
+// are written in chunks of chunkRows as they come (a file is never held whole: see stream.go); the
+// few decisions that need the whole file — a later row conflicting with an earlier one of the same
+// NIK and tahun buku — are settled at the end, inside the same transaction. A *FileError from feed
+// (the file broke half-way) rolls everything back and is returned as is.
+//
+// The writer lock is held while the file is read: DuckDB has one writer anyway, and reading inside the
+// transaction is what lets the rows stream instead of waiting in memory.
+func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary, feed func(add func(*Input) error) error) error {
+	r, err := newRun(ctx, ws, b, opt, sum)
 	if err != nil {
 		return err
 	}
 	if opt.DryRun {
+		if err := feed(r.add); err != nil {
+			return err
+		}
+		if err := r.finish(); err != nil {
+			return err
+		}
 		sum.Status = StatusUji.String()
 		return nil
 	}
-	return writeRecs(ctx, ws, b, opt, recs, status, sum, true)
-}
-
-// validateBatch parses every row of the batch, marks totals rows and duplicates, and counts the outcome in
-// sum. It reads the warehouse (known NIK by badan hukum) but writes nothing.
-func validateBatch(ctx context.Context, ws *workspace.Workspace, b *Batch, sum *Summary) ([]*Record, []string, error) {
-	sum.Kind = b.Kind.String()
-	sum.Unrecognised = b.Unrecognised
-	sum.Warnings = append(sum.Warnings, b.Warnings...)
-	res, err := resolverFor(ws.Config.Kantor.Wilayah)
-	if err != nil {
-		return nil, nil, err
-	}
-	nikByBH, err := loadNikByBH(ctx, ws)
-	if err != nil {
-		return nil, nil, err
-	}
-	rc := &rowContext{kind: b.Kind, date1904: b.Date1904, resolver: res, nikByBH: nikByBH, now: time.Now().UTC(), labels: b.Labels}
-	recs := make([]*Record, len(b.Inputs))
-	status := make([]string, len(b.Inputs))
-	for i := range b.Inputs {
-		in := &b.Inputs[i]
-		if in.Totals || !in.hasData() {
-			status[i] = rowSkipped
-			recs[i] = &Record{Sheet: in.Sheet, Row: in.Row, Cells: in.Cells, src: in}
-			if in.cols != nil {
-				recs[i].Cells = nil
-			}
-			continue
-		}
-		rc.tahun = b.TahunBySheet[in.Sheet]
-		recs[i] = parseRow(in, rc)
-		if len(recs[i].Problems) > 0 {
-			status[i] = rowQuarantined
-		} else {
-			status[i] = rowAccepted
-		}
-	}
-	checkTotals(b.Inputs, recs, status, rc, sum)
-	markDuplicates(recs, status, b.Kind, rc, sum)
-	for i, r := range recs {
-		switch status[i] {
-		case rowAccepted:
-			sum.Accepted++
-		case rowQuarantined:
-			sum.Quarantined++
-			sum.Problems = append(sum.Problems, r.Problems...)
-		case rowDuplicate:
-			sum.Duplicate++
-		case rowSkipped:
-			sum.Skipped++
-		}
-	}
-	sum.RowsRead = len(recs)
-	sum.RowStatus = status
-	return recs, status, nil
-}
-
-// write loads a validated batch in one transaction: ops.submissions, raw.rows, raw.laporan,
-// ops.quarantine.
-func write(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, recs []*Record, status []string, sum *Summary) error {
-	return writeRecs(ctx, ws, b, opt, recs, status, sum, false)
-}
-
-// writeRecs is write; with consume, the Arrow loader lets go of each row's cells and values as soon
-// as they are in a record batch, so that the Go heap shrinks while DuckDB's copy of the rows grows
-// (on a 200,000-row file the two together set the peak memory). Only Process consumes: after it,
-// nothing reads a file row's cells or a record's values again (quarantine needs only the problems,
-// the summary is counted). The records cannot be written a second time.
-func writeRecs(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, recs []*Record, status []string, sum *Summary, consume bool) error {
-	err := ws.WH.WriteConn(ctx, func(conn *sql.Conn) error {
-		var feed *feeder
+	err = ws.WH.WriteConn(ctx, func(conn *sql.Conn) error {
 		if opt.Loader.resolve() == LoaderArrow {
 			var err error
-			if feed, err = feederFor(conn); err != nil {
+			if r.feed, err = feederFor(conn); err != nil {
 				return err
 			}
 		}
 		return warehouse.InTx(ctx, conn, func() error {
-			var id int64
+			r.conn = conn
 			if err := conn.QueryRowContext(ctx, `INSERT INTO ops.submissions
 				(source, kind, filename, sha256, size_bytes, received_by, rows_total, rows_accepted, rows_quarantined, rows_duplicate, rows_skipped, status, message)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				b.Source, b.Kind.String(), b.Filename, b.SHA256, b.Size, opt.ReceivedBy, sum.RowsRead, sum.Accepted, sum.Quarantined,
-				sum.Duplicate, sum.Skipped, StatusDiterima.String(), strings.Join(sum.Warnings, "; ")).Scan(&id); err != nil {
+				VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, '') RETURNING id`,
+				b.Source, b.Kind.String(), b.Filename, b.SHA256, b.Size, opt.ReceivedBy, StatusDiterima.String()).Scan(&r.id); err != nil {
 				return fmt.Errorf("mencatat kiriman: %w", err)
 			}
-			sum.SubmissionID = id
+			sum.SubmissionID = r.id
 			if b.RawJSON != "" {
-				if _, err := conn.ExecContext(ctx, `INSERT INTO raw.api_pages (submission_id, body) VALUES (?, ?)`, id, b.RawJSON); err != nil {
+				if _, err := conn.ExecContext(ctx, `INSERT INTO raw.api_pages (submission_id, body) VALUES (?, ?)`, r.id, b.RawJSON); err != nil {
 					return err
 				}
 			}
-			load := appendRows
-			if feed != nil {
-				load = func(conn *sql.Conn, id int64, recs []*Record, status []string) error {
-					return appendRowsArrow(ctx, conn, feed, id, recs, status, consume)
-				}
-			}
-			if err := load(conn, id, recs, status); err != nil {
+			if err := feed(r.add); err != nil {
 				return err
 			}
-			if err := appendQuarantine(ctx, conn, id, b.Filename, recs, status); err != nil {
+			if err := r.finish(); err != nil {
 				return err
+			}
+			if _, err := conn.ExecContext(ctx, `UPDATE ops.submissions SET rows_total = ?, rows_accepted = ?, rows_quarantined = ?,
+				rows_duplicate = ?, rows_skipped = ?, message = ? WHERE id = ?`, sum.RowsRead, sum.Accepted, sum.Quarantined,
+				sum.Duplicate, sum.Skipped, strings.Join(sum.Warnings, "; "), r.id); err != nil {
+				return fmt.Errorf("mencatat kiriman: %w", err)
 			}
 			if opt.InTx != nil {
-				return opt.InTx(ctx, conn, id)
+				return opt.InTx(ctx, conn, r.id)
 			}
 			return nil
 		})
 	})
 	if err != nil {
+		sum.SubmissionID = 0
+		var fe *FileError
+		if errors.As(err, &fe) {
+			return err
+		}
 		return fmt.Errorf("%s: memuat ke gudang data: %w", b.Filename, err)
 	}
 	sum.Status = StatusDiterima.String()
 	return nil
 }
 
-// markDuplicates: rows that are exact copies collapse with a warning; rows for the same nik and
-// tahun buku with different values are all quarantined ("duplikat bertentangan").
-func markDuplicates(recs []*Record, status []string, kind Kind, rc *rowContext, sum *Summary) {
-	type key struct {
-		nik   string
-		tahun int64
+// chunkRows is how many rows are validated before they are written: enough for DuckDB to take them in
+// large batches, few enough that a chunk is a few MB of Go memory.
+var chunkRows = 8192
+
+// loadRun validates rows one at a time and writes them in chunks.
+type loadRun struct {
+	ctx  context.Context
+	ws   *workspace.Workspace
+	b    *Batch
+	opt  Options
+	sum  *Summary
+	rc   *rowContext
+	conn *sql.Conn // nil in a dry run
+	feed *feeder
+	id   int64
+
+	chunk  []*Record
+	base   int      // index of chunk[0] in status
+	status []string // per row, in order
+
+	totals   map[string]*runningTotals // per sheet, since its last totals row
+	warnings []string                  // from totals rows
+
+	seen   map[dupKey]dupFirst
+	groups map[dupKey]*dupGroup
+	dense  []any
+	hash   maphash.Hash
+}
+
+func newRun(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary) (*loadRun, error) {
+	sum.Kind = b.Kind.String()
+	sum.Unrecognised = b.Unrecognised
+	res, err := resolverFor(ws.Config.Kantor.Wilayah)
+	if err != nil {
+		return nil, err
 	}
-	// One pass: the first row of each key, and the groups of keys seen more than once, in the order
-	// of their first row (no sort, no slice per row: this runs over every row of a 200,000-row file).
-	first := make(map[key]int, len(recs))
-	groups := map[key][]int{}
-	var keys []key
-	for i, r := range recs {
-		if status[i] != rowAccepted {
-			continue
-		}
-		y, _ := r.num("tahun_buku")
-		k := key{r.str("nik"), y}
-		j, seen := first[k]
-		if !seen {
-			first[k] = i
-			continue
-		}
-		if groups[k] == nil {
-			groups[k] = []int{j}
-			keys = append(keys, k)
-		}
-		groups[k] = append(groups[k], i)
+	nikByBH, err := loadNikByBH(ctx, ws)
+	if err != nil {
+		return nil, err
 	}
-	sort.Slice(keys, func(i, j int) bool { return first[keys[i]] < first[keys[j]] })
-	for _, k := range keys {
-		idx := groups[k]
-		if len(idx) < 2 {
+	rc := &rowContext{kind: b.Kind, date1904: b.Date1904, resolver: res, nikByBH: nikByBH, now: time.Now().UTC(), labels: b.Labels}
+	return &loadRun{ctx: ctx, ws: ws, b: b, opt: opt, sum: sum, rc: rc, totals: map[string]*runningTotals{},
+		seen: map[dupKey]dupFirst{}, groups: map[dupKey]*dupGroup{}}, nil
+}
+
+// add validates one row and queues it for writing.
+func (r *loadRun) add(in *Input) error {
+	i := len(r.status)
+	var rec *Record
+	st := rowSkipped
+	if in.Totals || !in.hasData() {
+		rec = &Record{Sheet: in.Sheet, Row: in.Row, Cells: in.Cells, src: in}
+		if in.cols != nil {
+			rec.Cells = nil
+		}
+		if in.Totals && in.hasData() {
+			r.checkTotals(in)
+		}
+	} else {
+		r.rc.tahun = r.b.TahunBySheet[in.Sheet]
+		rec = parseRow(in, r.rc)
+		r.addToTotals(rec)
+		st = rowAccepted
+		if len(rec.Problems) > 0 {
+			st = rowQuarantined
+			r.sum.Problems = append(r.sum.Problems, rec.Problems...)
+		} else {
+			st = r.dedupe(i, rec)
+		}
+	}
+	r.status = append(r.status, st)
+	if r.conn == nil {
+		r.base++
+		return nil
+	}
+	r.chunk = append(r.chunk, rec)
+	if len(r.chunk) >= chunkRows {
+		return r.flush()
+	}
+	return nil
+}
+
+// flush writes the queued rows: raw.rows, raw.laporan, ops.quarantine.
+func (r *loadRun) flush() error {
+	if len(r.chunk) == 0 {
+		return nil
+	}
+	recs, status := r.chunk, r.status[r.base:r.base+len(r.chunk)]
+	var err error
+	if r.feed != nil {
+		err = appendRowsArrow(r.ctx, r.conn, r.feed, r.id, recs, status, false)
+	} else {
+		err = appendRows(r.conn, r.id, recs, status)
+	}
+	if err != nil {
+		return err
+	}
+	if err := appendQuarantine(r.ctx, r.conn, r.id, r.b.Filename, recs, status); err != nil {
+		return err
+	}
+	r.base += len(recs)
+	clear(r.chunk)
+	r.chunk = r.chunk[:0]
+	return nil
+}
+
+// finish writes the last chunk, settles duplicates and counts the outcome.
+func (r *loadRun) finish() error {
+	if r.conn != nil {
+		if err := r.flush(); err != nil {
+			return err
+		}
+	}
+	dupWarnings, err := r.settleDuplicates()
+	if err != nil {
+		return err
+	}
+	sum := r.sum
+	sum.Warnings = append(sum.Warnings, r.b.Warnings...)
+	sum.Warnings = append(sum.Warnings, r.warnings...)
+	sum.Warnings = append(sum.Warnings, dupWarnings...)
+	for _, st := range r.status {
+		switch st {
+		case rowAccepted:
+			sum.Accepted++
+		case rowQuarantined:
+			sum.Quarantined++
+		case rowDuplicate:
+			sum.Duplicate++
+		case rowSkipped:
+			sum.Skipped++
+		}
+	}
+	sum.RowsRead = len(r.status)
+	sum.RowStatus = r.status
+	return nil
+}
+
+// Duplicates within a submission (SPEC §3): a row that is an exact copy of an earlier one for the same
+// NIK and tahun buku counts once, with a warning; rows for the same NIK and tahun buku with different
+// values are all quarantined ("duplikat bertentangan"). A row is compared with the first of its key by
+// a hash of its values, so nothing but the key, the hash and where the first row stood is kept.
+type dupKey struct {
+	nik   uint64 // the 16 digits
+	tahun int64
+}
+
+type dupFirst struct {
+	hash  uint64
+	idx   int
+	row   int
+	sheet string
+}
+
+type dupGroup struct {
+	members  []dupFirst // every row of the key, the first one first
+	conflict bool
+}
+
+// dedupe returns the status of an accepted row: accepted (first of its key), duplicate (an exact copy
+// of the first) or quarantined (a conflict; its reason is written when the whole file has been seen).
+func (r *loadRun) dedupe(i int, rec *Record) string {
+	nik, err := strconv.ParseUint(rec.str("nik"), 10, 64)
+	if err != nil {
+		return rowAccepted // validation guarantees 16 digits; nothing to compare otherwise
+	}
+	y, _ := rec.num("tahun_buku")
+	k := dupKey{nik, y}
+	me := dupFirst{hash: r.valuesHash(rec), idx: i, row: rec.Row, sheet: rec.Sheet}
+	first, ok := r.seen[k]
+	if !ok {
+		r.seen[k] = me
+		return rowAccepted
+	}
+	g := r.groups[k]
+	if g == nil {
+		g = &dupGroup{members: []dupFirst{first}}
+		r.groups[k] = g
+	}
+	g.members = append(g.members, me)
+	if me.hash != first.hash {
+		g.conflict = true
+		return rowQuarantined
+	}
+	return rowDuplicate
+}
+
+// valuesHash hashes a record's values in field order (times by instant, as sameValues compared them).
+func (r *loadRun) valuesHash(rec *Record) uint64 {
+	r.dense = rec.Values(r.dense)
+	h := &r.hash
+	h.Reset()
+	var buf [9]byte
+	for i, v := range r.dense {
+		if v == nil {
 			continue
 		}
-		first := recs[idx[0]]
-		same := true
-		for _, i := range idx[1:] {
-			if !sameValues(first, recs[i]) {
-				same = false
+		buf[0] = byte(i)
+		switch x := v.(type) {
+		case string:
+			buf[1] = 's'
+			h.Write(buf[:2])
+			h.WriteString(x)
+			h.WriteByte(0)
+		case int64:
+			buf[1] = 'i'
+			h.Write(buf[:2])
+			binary.LittleEndian.PutUint64(buf[1:], uint64(x))
+			h.Write(buf[1:])
+		case time.Time:
+			buf[1] = 't'
+			h.Write(buf[:2])
+			binary.LittleEndian.PutUint64(buf[1:], uint64(x.UnixNano()))
+			h.Write(buf[1:])
+		default:
+			buf[1] = '?'
+			h.Write(buf[:2])
+			h.WriteString(fmt.Sprint(x))
+		}
+	}
+	return h.Sum64()
+}
+
+// settleDuplicates writes the warnings for exact copies and, for keys with conflicting rows, marks
+// every row of the key quarantined with its reason — in the warehouse too, where the first row went
+// in as accepted.
+func (r *loadRun) settleDuplicates() ([]string, error) {
+	groups := make([]*dupGroup, 0, len(r.groups))
+	keys := map[*dupGroup]dupKey{}
+	for k, g := range r.groups {
+		groups = append(groups, g)
+		keys[g] = k
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].members[0].idx < groups[j].members[0].idx })
+	var warnings []string
+	for _, g := range groups {
+		first := g.members[0]
+		if !g.conflict {
+			for _, m := range g.members[1:] {
+				warnings = append(warnings, fmt.Sprintf("%sbaris %d sama persis dengan baris %d; dihitung sekali", sheetPrefix(m.sheet), m.row, first.row))
+			}
+			continue
+		}
+		k := keys[g]
+		rows := make([]string, len(g.members))
+		for i, m := range g.members {
+			rows[i] = strconv.Itoa(m.row)
+		}
+		reason := fmt.Sprintf("duplikat bertentangan: NIK %016d tahun buku %d muncul di baris %s dengan nilai berbeda", k.nik, k.tahun, strings.Join(rows, ", "))
+		for _, m := range g.members {
+			p := Problem{Sheet: m.sheet, Row: m.row, Reason: reason, Code: "duplikat_bertentangan"}
+			r.sum.Problems = append(r.sum.Problems, p)
+			was := r.status[m.idx]
+			r.status[m.idx] = rowQuarantined
+			if r.conn == nil {
+				continue
+			}
+			if err := r.requarantine(m, was, p); err != nil {
+				return nil, err
 			}
 		}
-		if same {
-			for _, i := range idx[1:] {
-				status[i] = rowDuplicate
-				sum.Warnings = append(sum.Warnings, fmt.Sprintf("%sbaris %d sama persis dengan baris %d; dihitung sekali", sheetPrefix(recs[i].Sheet), recs[i].Row, first.Row))
-			}
-			continue
-		}
-		var rows []string
-		for _, i := range idx {
-			rows = append(rows, fmt.Sprint(recs[i].Row))
-		}
-		for _, i := range idx {
-			status[i] = rowQuarantined
-			rc.problem(recs[i], "", "", "duplikat_bertentangan",
-				fmt.Sprintf("duplikat bertentangan: NIK %s tahun buku %d muncul di baris %s dengan nilai berbeda", k.nik, k.tahun, strings.Join(rows, ", ")))
+	}
+	return warnings, nil
+}
+
+// requarantine turns a row already written into a quarantined one.
+func (r *loadRun) requarantine(m dupFirst, was string, p Problem) error {
+	ctx, conn := r.ctx, r.conn
+	if was != rowQuarantined {
+		if _, err := conn.ExecContext(ctx, `UPDATE raw.rows SET status = ? WHERE submission_id = ? AND sheet = ? AND row_number = ?`,
+			rowQuarantined, r.id, m.sheet, m.row); err != nil {
+			return fmt.Errorf("raw.rows: %w", err)
 		}
 	}
+	if was == rowAccepted {
+		if _, err := conn.ExecContext(ctx, `DELETE FROM raw.laporan WHERE submission_id = ? AND sheet = ? AND row_number = ?`,
+			r.id, m.sheet, m.row); err != nil {
+			return fmt.Errorf("raw.laporan: %w", err)
+		}
+	}
+	return insertProblem(ctx, conn, r.id, r.b.Filename, p)
 }
 
 // sheetPrefix is `lembar "X", ` for spreadsheets and nothing for CSV (no sheets).
@@ -355,12 +537,19 @@ func appendQuarantine(ctx context.Context, conn *sql.Conn, id int64, file string
 			continue
 		}
 		for _, p := range r.Problems {
-			if _, err := conn.ExecContext(ctx, `INSERT INTO ops.quarantine
-				(submission_id, filename, sheet, row_number, column_name, column_label, value, reason, reason_code)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, file, p.Sheet, p.Row, p.Column, p.Label, p.Value, p.Reason, p.Code); err != nil {
-				return fmt.Errorf("ops.quarantine: %w", err)
+			if err := insertProblem(ctx, conn, id, file, p); err != nil {
+				return err
 			}
 		}
+	}
+	return nil
+}
+
+func insertProblem(ctx context.Context, conn *sql.Conn, id int64, file string, p Problem) error {
+	if _, err := conn.ExecContext(ctx, `INSERT INTO ops.quarantine
+		(submission_id, filename, sheet, row_number, column_name, column_label, value, reason, reason_code)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, file, p.Sheet, p.Row, p.Column, p.Label, p.Value, p.Reason, p.Code); err != nil {
+		return fmt.Errorf("ops.quarantine: %w", err)
 	}
 	return nil
 }

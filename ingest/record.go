@@ -59,6 +59,14 @@ type fieldValue struct {
 	v   any
 }
 
+var allFieldIndexes = func() []int {
+	out := make([]int, len(fields.All()))
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}()
+
 var fieldIndex = func() map[string]int {
 	m := map[string]int{}
 	for i, f := range fields.All() {
@@ -161,14 +169,18 @@ type Input struct {
 }
 
 // colMap is a sheet's columns: the canonical field (or "") and the label per column, and the columns
-// of each field.
+// of each field (by name, and by index in fields.All() for the hot path).
 type colMap struct {
 	field, label []string
 	byField      map[string][]int
+	byIndex      [][]int // fields.All() index → columns
+	present      []int   // fields.All() indexes that have a column, in fields.All() order
 }
 
 func newColMap(lay Layout, width int) *colMap {
-	m := &colMap{field: make([]string, width), label: make([]string, width), byField: map[string][]int{}}
+	width = max(width, len(lay.Columns))
+	m := &colMap{field: make([]string, width), label: make([]string, width), byField: map[string][]int{},
+		byIndex: make([][]int, len(fields.All()))}
 	for i := 0; i < width; i++ {
 		m.label[i] = fmt.Sprintf("kolom_%d", i+1)
 		if i < len(lay.Columns) {
@@ -178,10 +190,28 @@ func newColMap(lay Layout, width int) *colMap {
 			if f := lay.Columns[i].Field; f != "" {
 				m.field[i] = f
 				m.byField[f] = append(m.byField[f], i)
+				if fi, ok := fieldIndex[f]; ok {
+					m.byIndex[fi] = append(m.byIndex[fi], i)
+				}
 			}
 		}
 	}
+	for fi, cols := range m.byIndex {
+		if len(cols) > 0 {
+			m.present = append(m.present, fi)
+		}
+	}
 	return m
+}
+
+// labelAt is column i's label: the header as written, or "kolom_N" for a column without one (rows
+// may be wider than the header; the map grows as they are met).
+func (m *colMap) labelAt(i int) string {
+	for len(m.label) <= i {
+		m.label = append(m.label, fmt.Sprintf("kolom_%d", len(m.label)+1))
+		m.field = append(m.field, "")
+	}
+	return m.label[i]
 }
 
 // hasData: the row carries cells (false for an API row without any field).
@@ -200,6 +230,35 @@ func (in *Input) text(field string) (string, bool) {
 		}
 	}
 	return v, ok
+}
+
+// textAt is text for the field at fields.All() index fi.
+func (in *Input) textAt(fi int) (string, bool) {
+	if in.cols == nil {
+		v, ok := in.Text[fields.All()[fi].Name]
+		return v, ok
+	}
+	v, ok := "", false
+	for _, i := range in.cols.byIndex[fi] {
+		if i < len(in.cells) && strings.TrimSpace(in.cells[i]) != "" {
+			v, ok = in.cells[i], true
+		}
+	}
+	return v, ok
+}
+
+// isMachineAt is isMachine for the field at fields.All() index fi.
+func (in *Input) isMachineAt(fi int) bool {
+	if in.cols == nil {
+		return in.Machine[fields.All()[fi].Name]
+	}
+	m := false
+	for _, i := range in.cols.byIndex[fi] {
+		if i < len(in.cells) && strings.TrimSpace(in.cells[i]) != "" {
+			m = i < len(in.machine) && in.machine[i]
+		}
+	}
+	return m
 }
 
 // isMachine reports whether the field's cell is a spreadsheet's numeric raw value.
@@ -222,8 +281,8 @@ func (in *Input) cellMap() map[string]string {
 	}
 	m := make(map[string]string, len(in.cells))
 	for i, v := range in.cells {
-		if strings.TrimSpace(v) != "" && i < len(in.cols.label) {
-			m[in.cols.label[i]] = v
+		if strings.TrimSpace(v) != "" && i < maxHeaderCols*16 {
+			m[in.cols.labelAt(i)] = v
 		}
 	}
 	return m
@@ -271,8 +330,15 @@ func parseRow(in *Input, c *rowContext) *Record {
 	if in.cols != nil {
 		r.Cells = nil
 	}
-	for _, f := range fields.All() {
-		s, ok := in.text(f.Name)
+	// A file row looks only at the fields its sheet has columns for (a dozen of the 70-odd); the
+	// order stays fields.All()'s, which the jenis/kelompok/bentuk rule below depends on.
+	idx := allFieldIndexes
+	if in.cols != nil {
+		idx = in.cols.present
+	}
+	for _, fi := range idx {
+		f := &fields.All()[fi]
+		s, ok := in.textAt(fi)
 		if !ok {
 			continue
 		}
@@ -280,7 +346,7 @@ func parseRow(in *Input, c *rowContext) *Record {
 		if s == "" {
 			continue
 		}
-		machine := in.isMachine(f.Name)
+		machine := in.isMachineAt(fi)
 		switch f.Kind {
 		case fields.Text:
 			r.set(f.Name, squeezeSpaces(s))

@@ -187,3 +187,12 @@ func checkZip(path string, size int64, lim Limits) error {
 	}
 	return nil
 }
+
+// openXLSXSource opens a workbook for streaming.
+func openXLSXSource(path string, lim Limits) (source, error) {
+	grids, err := xlsxReader{}.Read(path, lim)
+	if err != nil {
+		return nil, err
+	}
+	return gridSource{grids: grids}, nil
+}

@@ -1,0 +1,115 @@
+package ingest
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// Rows are written in chunks as they are read; a conflict found after the first row of its NIK and
+// tahun buku was already written must still quarantine every row of that key, in the warehouse too,
+// and an exact copy in a later chunk still counts once.
+func TestDuplicatesAcrossChunks(t *testing.T) {
+	defer func(n int) { chunkRows = n }(chunkRows)
+	chunkRows = 2
+	ws := newWS(t)
+	path := filepath.Join(t.TempDir(), "potongan.csv")
+	os.WriteFile(path, []byte(strings.Join([]string{
+		"NIK;Nama;Tahun Buku;Total Aset",
+		"3276050000000071;Kop A;2024;1.000", // row 2: first of A
+		"3276050000000072;Kop B;2024;5.000", // row 3: first of B
+		"3276050000000071;Kop A;2024;1.000", // row 4: exact copy of row 2 (next chunk)
+		"3276050000000073;Kop C;2024;7.000", // row 5
+		"3276050000000071;Kop A;2024;9.000", // row 6: conflicts with rows 2 and 4 (third chunk)
+		"3276050000000072;Kop B;2024;5.000", // row 7: exact copy of row 3
+		"3276050000000074;Kop D;2024;bad",   // row 8: unreadable amount
+	}, "\n")+"\n"), 0o644)
+	sum := ingest(t, ws, path, Options{})
+	// A: rows 2, 4, 6 quarantined; B: 3 accepted, 7 duplicate; C: accepted; D: quarantined.
+	if sum.RowsRead != 7 || sum.Accepted != 2 || sum.Duplicate != 1 || sum.Quarantined != 4 {
+		t.Fatalf("summary: read %d accepted %d duplicate %d quarantined %d", sum.RowsRead, sum.Accepted, sum.Duplicate, sum.Quarantined)
+	}
+	got := flat(rowsOf(t, ws, `SELECT row_number || ':' || status FROM raw.rows WHERE submission_id = ? ORDER BY row_number`, sum.SubmissionID))
+	sameList(t, "raw.rows", got, []string{"2:quarantined", "3:accepted", "4:quarantined", "5:accepted", "6:quarantined", "7:duplicate", "8:quarantined"})
+	got = flat(rowsOf(t, ws, `SELECT nik FROM raw.laporan WHERE submission_id = ? ORDER BY row_number`, sum.SubmissionID))
+	sameList(t, "raw.laporan", got, []string{"3276050000000072", "3276050000000073"})
+	q := rowsOf(t, ws, `SELECT row_number, reason FROM ops.quarantine WHERE submission_id = ? AND reason_code = 'duplikat_bertentangan' ORDER BY row_number`, sum.SubmissionID)
+	if len(q) != 3 || q[0][0] != "2" || q[2][0] != "6" || !strings.Contains(q[0][1], "muncul di baris 2, 4, 6") {
+		t.Errorf("conflict quarantine: %q", q)
+	}
+	if n := count(t, ws, `SELECT count(*) FROM ops.quarantine WHERE submission_id = ?`, sum.SubmissionID); n != 4 {
+		t.Errorf("ops.quarantine has %d entries, want 4 (3 conflicts + 1 unreadable amount)", n)
+	}
+	if !hasWarning(sum, "baris 7 sama persis dengan baris 3") || hasWarning(sum, "baris 4 sama persis") {
+		t.Errorf("warnings: %q", sum.Warnings)
+	}
+	sub := rowsOf(t, ws, `SELECT rows_total, rows_accepted, rows_quarantined, rows_duplicate FROM ops.submissions WHERE id = ?`, sum.SubmissionID)
+	if strings.Join(sub[0], ",") != "7,2,4,1" {
+		t.Errorf("ops.submissions counts %v, want 7,2,4,1", sub[0])
+	}
+}
+
+// A file that breaks after some of its rows were written (here: more rows than ingest.max_rows) leaves
+// none of them behind: the transaction rolls back and the file is recorded as rejected.
+func TestFileBreakingHalfWayRollsBack(t *testing.T) {
+	defer func(n int) { chunkRows = n }(chunkRows)
+	chunkRows = 2
+	ws := newWS(t)
+	ws.Config.Ingest.MaxRows = 5
+	path := filepath.Join(t.TempDir(), "panjang.csv")
+	var b strings.Builder
+	b.WriteString("NIK;Nama;Tahun Buku\n")
+	for i := 0; i < 8; i++ {
+		b.WriteString("327605000000008" + string(rune('0'+i)) + ";Kop;2024\n")
+	}
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	sum, err := IngestFile(context.Background(), ws, path, Options{})
+	if err == nil || !strings.Contains(err.Error(), "lebih dari 5 baris (ingest.max_rows)") {
+		t.Fatalf("error %v, want the max_rows message", err)
+	}
+	if sum.Status != "ditolak" || sum.Accepted != 0 || sum.RowsRead != 0 {
+		t.Errorf("summary: status %s, read %d, accepted %d", sum.Status, sum.RowsRead, sum.Accepted)
+	}
+	for _, q := range []string{`SELECT count(*) FROM raw.rows`, `SELECT count(*) FROM raw.laporan`, `SELECT count(*) FROM ops.quarantine`} {
+		if n := count(t, ws, q); n != 0 {
+			t.Errorf("%s = %d after a rejected file, want 0", q, n)
+		}
+	}
+	if st := flat(rowsOf(t, ws, `SELECT status FROM ops.submissions`)); len(st) != 1 || st[0] != "ditolak" {
+		t.Errorf("ops.submissions statuses %v, want [ditolak]", st)
+	}
+}
+
+// The encoding check reads the file in blocks; a UTF-8 character cut by a block's end must not make a
+// UTF-8 file look like Windows-1252 (its names would be stored garbled), and a lone Windows-1252 byte
+// anywhere must be found.
+func TestValidUTF8Streaming(t *testing.T) {
+	pad := strings.Repeat("a", 64<<10-1) // "é" straddles the first 64 KB block
+	for _, c := range []struct {
+		name string
+		text string
+		want bool
+	}{
+		{"straddling é", pad + "é;x\n", true},
+		{"4-byte rune at the end", pad + "😀", true},
+		{"Windows-1252 é after a block", pad + "ab\xe9\n", false},
+		{"truncated rune at EOF", "abc\xc3", false},
+	} {
+		for _, r := range []struct {
+			name string
+			rd   func(string) io.Reader
+		}{
+			{"blocks", func(s string) io.Reader { return strings.NewReader(s) }},
+			{"byte by byte", func(s string) io.Reader { return iotest.OneByteReader(strings.NewReader(s)) }},
+		} {
+			got, err := validUTF8(r.rd(c.text))
+			if err != nil || got != c.want {
+				t.Errorf("%s (%s): valid %v, %v; want %v", c.name, r.name, got, err, c.want)
+			}
+		}
+	}
+}
