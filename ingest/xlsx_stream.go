@@ -693,6 +693,15 @@ func (r *xlsxRows) Cells() ([]string, []bool) {
 	return vals, machine
 }
 
+// Row is the current row as a GridRow (so *xlsxRows is a rowIter for source.go); its slices are
+// fresh, as Cells'.
+func (r *xlsxRows) Row() GridRow {
+	cells, machine := r.Cells()
+	return GridRow{Number: r.number, Cells: cells, Machine: machine}
+}
+
+var _ rowIter = (*xlsxRows)(nil)
+
 // Err is the error that stopped the iteration, if any (a *FileError).
 func (r *xlsxRows) Err() error { return r.err }
 

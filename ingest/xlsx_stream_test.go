@@ -35,6 +35,9 @@ func readAllStream(t testing.TB, book *xlsxBook, sheet string) []streamRow {
 	var out []streamRow
 	for rows.Next() {
 		cells, machine := rows.Cells()
+		if g := rows.Row(); g.Number != rows.Number() || !reflect.DeepEqual(g.Cells, cells) || !reflect.DeepEqual(g.Machine, machine) {
+			t.Fatalf("Row() %+v differs from Number/Cells %d %q %v", g, rows.Number(), cells, machine)
+		}
 		if len(cells) != cap(cells) || len(machine) != cap(machine) || len(cells) != len(machine) {
 			t.Fatalf("row %d: len/cap %d/%d and %d/%d", rows.Number(), len(cells), cap(cells), len(machine), cap(machine))
 		}
