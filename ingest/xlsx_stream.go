@@ -702,6 +702,21 @@ func (r *xlsxRows) Row() GridRow {
 
 var _ rowIter = (*xlsxRows)(nil)
 
+// xlsxStreamSource adapts an opened workbook to source (source.go): openXLSXSource can return
+// xlsxStreamSource{book} for a book from openXLSX.
+type xlsxStreamSource struct{ *xlsxBook }
+
+var _ source = xlsxStreamSource{}
+
+// Rows starts reading a sheet.
+func (s xlsxStreamSource) Rows(sheet string) (rowIter, error) {
+	r, err := s.xlsxBook.Rows(sheet)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // Err is the error that stopped the iteration, if any (a *FileError).
 func (r *xlsxRows) Err() error { return r.err }
 

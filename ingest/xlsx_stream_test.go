@@ -222,6 +222,16 @@ func TestXLSXStreamExcelizeWorkbook(t *testing.T) {
 		}
 	}
 	checkRows(t, "Kedua", readAllStream(t, book, "Kedua"), map[int][]string{1: {"x", "2"}}, map[string]bool{"B1": true})
+	// Through the source adapter.
+	var src source = xlsxStreamSource{book}
+	it, err := src.Rows("Kedua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !it.Next() || !reflect.DeepEqual(it.Row(), GridRow{Number: 1, Cells: []string{"x", "2"}, Machine: []bool{false, true}}) || it.Next() || it.Err() != nil {
+		t.Errorf("source adapter: %+v, %v", it.Row(), it.Err())
+	}
+	it.Close()
 	if _, err := book.Rows("Rahasia"); err != nil {
 		t.Errorf("a hidden sheet is still readable by name: %v", err)
 	}
