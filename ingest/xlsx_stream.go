@@ -183,29 +183,27 @@ func (b *xlsxBook) readPart(part string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(rc, 16<<20))
 }
 
-// relTarget resolves a relationship target of xl/workbook.xml to a part name.
-func relTarget(target string) string {
+// relTarget resolves a relationship target against the directory of the part that holds the
+// relationship ("xl" for xl/workbook.xml; "" for the package root).
+func relTarget(dir, target string) string {
 	if strings.HasPrefix(target, "/") {
 		return path.Clean(strings.TrimPrefix(target, "/"))
 	}
-	return path.Clean("xl/" + target)
+	return strings.TrimPrefix(path.Clean(dir+"/"+target), "/")
 }
 
-func (b *xlsxBook) readWorkbook() error {
-	bad := func(err error) error {
-		return &FileError{File: b.name, Msg: "berkas XLSX rusak atau bukan XLSX (xl/workbook.xml); simpan ulang dari Excel/LibreOffice", Err: err}
-	}
-	rels, err := b.readPart("xl/_rels/workbook.xml.rels")
+// relationships reads a .rels part: id → (type, resolved target), External targets left out.
+func (b *xlsxBook) relationships(part, dir string) (map[string][2]string, error) {
+	data, err := b.readPart(part)
 	if err != nil {
-		return bad(err)
+		return nil, err
 	}
-	targets := map[string]string{}
-	sharedPart := ""
-	dec := xml.NewDecoder(bytes.NewReader(rels))
+	out := map[string][2]string{}
+	dec := xml.NewDecoder(bytes.NewReader(data))
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			break
+			return out, nil
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok || se.Name.Local != "Relationship" {
@@ -224,25 +222,53 @@ func (b *xlsxBook) readWorkbook() error {
 				mode = a.Value
 			}
 		}
-		if target == "" || mode == "External" {
-			continue
-		}
-		targets[id] = relTarget(target)
-		if strings.HasSuffix(typ, "/sharedStrings") && sharedPart == "" {
-			sharedPart = relTarget(target)
+		if target != "" && mode != "External" {
+			out[id] = [2]string{typ, relTarget(dir, target)}
 		}
 	}
-	if sharedPart == "" && b.file("xl/sharedStrings.xml") != nil {
-		sharedPart = "xl/sharedStrings.xml" // where excelize looks regardless of relationships
+}
+
+// workbookPart is the workbook's part name: the officeDocument relationship of _rels/.rels, or
+// xl/workbook.xml when that is missing or points nowhere.
+func (b *xlsxBook) workbookPart() string {
+	rels, _ := b.relationships("_rels/.rels", "")
+	for _, r := range rels {
+		if strings.HasSuffix(r[0], "/officeDocument") && b.file(r[1]) != nil {
+			return r[1]
+		}
 	}
-	wb, err := b.readPart("xl/workbook.xml")
+	return "xl/workbook.xml"
+}
+
+func (b *xlsxBook) readWorkbook() error {
+	wbPart := b.workbookPart()
+	bad := func(err error) error {
+		return &FileError{File: b.name, Msg: fmt.Sprintf("berkas XLSX rusak atau bukan XLSX (%s); simpan ulang dari Excel/LibreOffice", wbPart), Err: err}
+	}
+	dir := path.Dir(wbPart)
+	rels, err := b.relationships(path.Join(dir, "_rels", path.Base(wbPart)+".rels"), dir)
+	if err != nil {
+		return bad(err)
+	}
+	targets := map[string]string{}
+	sharedPart := ""
+	for id, r := range rels {
+		targets[id] = r[1]
+		if strings.HasSuffix(r[0], "/sharedStrings") && (sharedPart == "" || r[1] < sharedPart) { // deterministic when there are several
+			sharedPart = r[1]
+		}
+	}
+	if sharedPart == "" && b.file(path.Join(dir, "sharedStrings.xml")) != nil {
+		sharedPart = path.Join(dir, "sharedStrings.xml") // where excelize looks regardless of relationships
+	}
+	wb, err := b.readPart(wbPart)
 	if err != nil {
 		return bad(err)
 	}
 	if wb == nil {
-		return bad(errors.New("xl/workbook.xml tidak ada"))
+		return bad(errors.New(wbPart + " tidak ada"))
 	}
-	dec = xml.NewDecoder(bytes.NewReader(wb))
+	dec := xml.NewDecoder(bytes.NewReader(wb))
 	for {
 		tok, err := dec.Token()
 		if err != nil {

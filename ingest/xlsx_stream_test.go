@@ -372,6 +372,18 @@ func TestXLSXStreamWorkbookShapes(t *testing.T) {
 	checkRows(t, "Pertama", readAllStream(t, book, "Pertama"), map[int][]string{1: {"pertama"}}, nil)
 	checkSameAsExcelize(t, path, book)
 
+	// A workbook part where _rels/.rels says, not at xl/workbook.xml, with targets relative to it.
+	moved := writeZip(t, filepath.Join(t.TempDir(), "pindah.xlsx"), []part{
+		{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/buku/utama.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/buku/lembar/s1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/buku/teks.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`},
+		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="` + nsRel + `/officeDocument" Target="buku/utama.xml"/></Relationships>`},
+		{"buku/utama.xml", `<workbook xmlns="` + nsMain + `" xmlns:r="` + nsRel + `"><sheets><sheet name="Satu" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"buku/_rels/utama.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="` + relWS + `" Target="lembar/s1.xml"/><Relationship Id="rId2" Type="` + relSST + `" Target="teks.xml"/></Relationships>`},
+		{"buku/lembar/s1.xml", `<worksheet xmlns="` + nsMain + `"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>5</v></c></row></sheetData></worksheet>`},
+		{"buku/teks.xml", `<sst xmlns="` + nsMain + `"><si><t>dipindah</t></si></sst>`},
+	})
+	mb := openStream(t, moved)
+	checkRows(t, "Satu", readAllStream(t, mb, "Satu"), map[int][]string{1: {"dipindah", "5"}}, map[string]bool{"B1": true})
+
 	// The same workbook with date1904="1" and the 1900 system.
 	for _, c := range []struct {
 		attr string
