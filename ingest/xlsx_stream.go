@@ -450,6 +450,7 @@ func (r *xlsxRows) Next() (ok bool) {
 		case tokEnd:
 			if tk.local == "sheetData" {
 				r.done = true
+				r.drain()
 				return false
 			}
 		case tokStart:
@@ -529,6 +530,17 @@ func columnName(n int) (string, bool) {
 		n /= 26
 	}
 	return string(b), true
+}
+
+// drain reads the rest of the part after </sheetData> (page setup, merges: small) so that the zip
+// reader checks the part's CRC-32: a damaged sheet is an error, not rows read silently wrong.
+func (r *xlsxRows) drain() {
+	if r.rc == nil {
+		return
+	}
+	if _, err := io.Copy(io.Discard, r.s.rd); err != nil {
+		r.fail(fmt.Sprintf("lembar %q rusak (isi tidak cocok dengan checksum); simpan ulang dari Excel/LibreOffice", r.sheet), err)
+	}
 }
 
 func (r *xlsxRows) fail(msg string, err error) {

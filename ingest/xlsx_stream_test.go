@@ -535,6 +535,33 @@ func TestXLSXStreamHostile(t *testing.T) {
 		t.Errorf("rows before the padding limit: %d", len(got))
 	}
 
+	// A sheet whose bytes do not match its CRC-32 (stored raw with a wrong checksum): the rows read
+	// are followed by an error once </sheetData> is passed and the rest of the part checked.
+	{
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, p := range []part{contentTypes("xl/worksheets/sheet1.xml"), rootRels,
+			{"xl/workbook.xml", `<workbook xmlns="` + nsMain + `" xmlns:r="` + nsRel + `"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+			{"xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="` + relWS + `" Target="worksheets/sheet1.xml"/></Relationships>`}} {
+			w, _ := zw.Create(p.name)
+			w.Write([]byte(p.body))
+		}
+		sheet := []byte(`<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData><pageMargins/></worksheet>`)
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Store, CRC32: 12345,
+			CompressedSize64: uint64(len(sheet)), UncompressedSize64: uint64(len(sheet))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(sheet)
+		zw.Close()
+		crc := filepath.Join(dir, "crc.xlsx")
+		os.WriteFile(crc, buf.Bytes(), 0o600)
+		got := rowErr("checksum", crc, "checksum")
+		if len(got) != 1 || got[0].Cells[0] != "1" {
+			t.Errorf("rows before the checksum error: %+v", got)
+		}
+	}
+
 	// A shared-string index out of range, negative or not a number reads like excelize: "" for the
 	// first two, string 0 for the last (strconv.Atoi fails, index 0).
 	p := wb(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>5</v></c><c r="B1" t="s"><v>-3</v></c><c r="C1" t="s"><v>99999999999999999999999</v></c><c r="D1" t="s"><v>abc</v></c></row></sheetData></worksheet>`,
