@@ -160,6 +160,10 @@ type loadRun struct {
 	totals   map[string]*runningTotals // per sheet, since its last totals row
 	warnings []string                  // from totals rows
 
+	// NIKs read from numeric cells that end in 0 (see noteNumericNIK)
+	numericNIK      int
+	numericNIKFirst Problem
+
 	seen   map[dupKey]dupFirst
 	groups map[dupKey]*dupGroup
 	dense  []any
@@ -198,6 +202,7 @@ func (r *loadRun) add(in *Input) error {
 	} else {
 		r.rc.tahun = r.b.TahunBySheet[in.Sheet]
 		rec = parseRow(in, r.rc)
+		r.noteNumericNIK(in, rec)
 		r.addToTotals(rec)
 		st = rowAccepted
 		if len(rec.Problems) > 0 {
@@ -217,6 +222,24 @@ func (r *loadRun) add(in *Input) error {
 		return r.flush()
 	}
 	return nil
+}
+
+var nikField = fieldIndex["nik"]
+
+// noteNumericNIK counts NIKs that came from a numeric spreadsheet cell and end in 0. Excel keeps 15
+// significant digits of a number, so a 16-digit NIK typed into a General-formatted cell loses its
+// last digit to 0 — a different, equally valid-looking NIK (LibreOffice's conversion of .xls/.ods
+// does the same). A NIK ending in another digit is provably whole; one ending in 0 may be, so the file
+// gets a warning rather than its rows a quarantine.
+func (r *loadRun) noteNumericNIK(in *Input, rec *Record) {
+	nik := rec.str("nik")
+	if len(nik) != 16 || nik[15] != '0' || !in.isMachineAt(nikField) {
+		return
+	}
+	if r.numericNIK == 0 {
+		r.numericNIKFirst = Problem{Sheet: rec.Sheet, Row: rec.Row, Value: nik}
+	}
+	r.numericNIK++
 }
 
 // flush writes the queued rows: raw.rows, raw.laporan, ops.quarantine.
@@ -253,6 +276,12 @@ func (r *loadRun) finish() error {
 	dupWarnings, err := r.settleDuplicates()
 	if err != nil {
 		return err
+	}
+	if r.numericNIK > 0 {
+		p := r.numericNIKFirst
+		r.warnings = append(r.warnings, fmt.Sprintf("%d NIK dibaca dari sel angka dan berakhir dengan 0 (pertama: %sbaris %d, %s): Excel hanya menyimpan 15 digit angka, "+
+			"sehingga digit ke-16 bisa berubah menjadi 0 tanpa terlihat; periksa NIK tersebut, lalu format kolom NIK sebagai Teks dan ketik ulang",
+			r.numericNIK, sheetPrefix(p.Sheet), p.Row, p.Value))
 	}
 	sum := r.sum
 	sum.Warnings = append(sum.Warnings, r.b.Warnings...)

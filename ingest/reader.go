@@ -32,11 +32,6 @@ type Merge struct {
 	Value                  string
 }
 
-// Reader reads a file into grids, one per sheet.
-type Reader interface {
-	Read(path string, lim Limits) ([]Grid, error)
-}
-
 // Limits protect the process from oversized or hostile files.
 type Limits struct {
 	MaxFileBytes        int64
@@ -84,17 +79,13 @@ func errDetail(err error) string {
 // ErrUnsupported is wrapped by FileError for file kinds Pantau cannot read.
 var ErrUnsupported = errors.New("jenis berkas tidak didukung")
 
-// readerFor picks a reader by extension.
-func readerFor(path string) (Reader, error) {
+// unsupported explains why a file of this kind cannot be read (openSource handles the others).
+func unsupported(path string) error {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xlsx", ".xlsm":
-		return xlsxReader{}, nil
-	case ".csv", ".txt":
-		return csvReader{}, nil
 	case ".xls", ".ods":
-		return nil, &FileError{File: filepath.Base(path), Err: ErrUnsupported, Msg: legacyMsg}
+		return &FileError{File: filepath.Base(path), Err: ErrUnsupported, Msg: legacyMsg}
 	}
-	return nil, &FileError{File: filepath.Base(path), Err: ErrUnsupported,
+	return &FileError{File: filepath.Base(path), Err: ErrUnsupported,
 		Msg: "hanya berkas .xlsx dan .csv yang diterima"}
 }
 

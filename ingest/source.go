@@ -36,8 +36,7 @@ func openSource(path, kind string, lim Limits) (source, error) {
 	case ".csv", ".txt":
 		return openCSVSource(path, lim)
 	}
-	_, err := readerFor(kind)
-	return nil, err
+	return nil, unsupported(kind)
 }
 
 // sheetRows applies Limits to a sheet's rows: empty rows are skipped (and a long run of them ends the

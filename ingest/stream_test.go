@@ -113,3 +113,26 @@ func TestValidUTF8Streaming(t *testing.T) {
 		}
 	}
 }
+
+// A NIK typed into a numeric cell: Excel keeps 15 digits, so one ending in 0 may have lost its last
+// digit. The rows load (the NIK may be right) and the file says which rows to check; a NIK typed as
+// text, or a numeric one ending in another digit, raises nothing.
+func TestNumericNIKWarning(t *testing.T) {
+	ws := newWS(t)
+	path := writeRawXLSX(t, filepath.Join(t.TempDir(), "angka.xlsx"), false, map[string][][]rawCell{
+		"Data": {
+			{is("NIK"), is("Nama Koperasi"), is("Tahun Buku")},
+			{num("3276050000000120"), is("KSP Angka"), num("2024")},   // numeric, ends in 0: warned
+			{num("3276050000000121"), is("KSP Utuh"), num("2024")},    // numeric, ends in 1: whole
+			{is("3276050000000130"), is("KSP Teks"), num("2024")},     // text: as typed
+			{num("3276050000000140"), is("KSP Angka 2"), num("2024")}, // numeric, ends in 0: warned
+		},
+	}, []string{"Data"})
+	sum := ingest(t, ws, path, Options{})
+	if sum.Accepted != 4 {
+		t.Fatalf("accepted %d, want 4: %v", sum.Accepted, sum.Problems)
+	}
+	if !hasWarning(sum, "2 NIK dibaca dari sel angka", `lembar "Data", baris 2, 3276050000000120`, "format kolom NIK sebagai Teks") {
+		t.Errorf("warnings: %q", sum.Warnings)
+	}
+}
