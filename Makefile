@@ -59,6 +59,7 @@ test: assets browser-deps
 # ingest/testdata/bench (git-ignored) and prints its table again at the end.
 bench: build bench-deps
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	@echo; cat ingest/testdata/bench/xlsx-stream-bench.txt 2>/dev/null || true
 	@echo; cat ingest/testdata/bench/ingest-bench.txt
 
 # The peer of the ingest benchmark: Debian's pandas and openpyxl for /usr/bin/python3 (not a pyenv
