@@ -36,10 +36,12 @@ func (l Loader) String() string {
 	return [...]string{"default", "arrow", "appender"}[l]
 }
 
-// DefaultLoader is the loader used when Options.Loader is LoaderDefault. BenchmarkLoad measures both
-// paths on the same records; Arrow won clearly there (see ingest/README.md for the figures), so it is
-// the default.
-const DefaultLoader = LoaderArrow
+// DefaultLoader is the loader used when Options.Loader is LoaderDefault. Since files stream through in
+// chunks (load.go), the two are close: on the 200,000-row benchmark (ingest/README.md) the Appender
+// used ~10% less CPU time and ~20–30 MB less peak memory, the Arrow scan finished ~1–2% sooner by
+// the wall clock. CPU time is the measure the benchmarks are judged by, so the Appender is the default;
+// the Arrow path stays tested (TestLoadersAgree, TestArrowLoadMemoryFlat) and selectable.
+const DefaultLoader = LoaderAppender
 
 func (l Loader) resolve() Loader {
 	if l == LoaderDefault {

@@ -139,7 +139,7 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 
 // chunkRows is how many rows are validated before they are written: enough for DuckDB to take them in
 // large batches, few enough that a chunk is a few MB of Go memory.
-var chunkRows = 8192
+var chunkRows = 4096
 
 // loadRun validates rows one at a time and writes them in chunks.
 type loadRun struct {
@@ -164,8 +164,9 @@ type loadRun struct {
 	numericNIK      int
 	numericNIKFirst Problem
 
-	seen   map[dupKey]dupFirst
-	groups map[dupKey]*dupGroup
+	seen        map[dupKey]dupSeen
+	groups      map[dupKey]*dupGroup
+	sheetStarts []sheetStart
 	dense  []any
 	hash   maphash.Hash
 }
@@ -183,12 +184,13 @@ func newRun(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options,
 	}
 	rc := &rowContext{kind: b.Kind, date1904: b.Date1904, resolver: res, nikByBH: nikByBH, now: time.Now().UTC(), labels: b.Labels}
 	return &loadRun{ctx: ctx, ws: ws, b: b, opt: opt, sum: sum, rc: rc, totals: map[string]*runningTotals{},
-		seen: map[dupKey]dupFirst{}, groups: map[dupKey]*dupGroup{}}, nil
+		seen: map[dupKey]dupSeen{}, groups: map[dupKey]*dupGroup{}}, nil
 }
 
 // add validates one row and queues it for writing.
 func (r *loadRun) add(in *Input) error {
 	i := len(r.status)
+	r.noteSheet(i, in.Sheet)
 	var rec *Record
 	st := rowSkipped
 	if in.Totals || !in.hasData() {
@@ -308,20 +310,50 @@ func (r *loadRun) finish() error {
 // NIK and tahun buku counts once, with a warning; rows for the same NIK and tahun buku with different
 // values are all quarantined ("duplikat bertentangan"). A row is compared with the first of its key by
 // a hash of its values, so nothing but the key, the hash and where the first row stood is kept.
-type dupKey struct {
-	nik   uint64 // the 16 digits
-	tahun int64
+// A key packs the 16-digit NIK (< 2^54) and the tahun buku as its offset from 1900 (10 bits; 0 for
+// a register without one) into one word: the map of first rows holds an entry per cooperative of the
+// file (200,000 for a national file), so each entry is kept to 8 + 16 bytes.
+type dupKey uint64
+
+func packDupKey(nik uint64, tahun int64) (dupKey, bool) {
+	var code int64
+	if tahun != 0 {
+		code = tahun - 1900
+		if code <= 0 || code >= 1<<10 {
+			return 0, false
+		}
+	}
+	if nik >= 1<<54 {
+		return 0, false
+	}
+	return dupKey(nik<<10 | uint64(code)), true
 }
 
-type dupFirst struct {
-	hash  uint64
+func (k dupKey) nik() uint64 { return uint64(k) >> 10 }
+
+func (k dupKey) tahun() int64 {
+	if c := int64(k & (1<<10 - 1)); c != 0 {
+		return 1900 + c
+	}
+	return 0
+}
+
+// dupSeen is the first row of a key: its values' hash, index among the rows, and row number.
+type dupSeen struct {
+	hash uint64
+	idx  int32
+	row  int32
+}
+
+// dupMember is a row of a key seen more than once.
+type dupMember struct {
 	idx   int
 	row   int
 	sheet string
 }
 
 type dupGroup struct {
-	members  []dupFirst // every row of the key, the first one first
+	members  []dupMember // every row of the key, the first one first
 	conflict bool
 }
 
@@ -333,24 +365,49 @@ func (r *loadRun) dedupe(i int, rec *Record) string {
 		return rowAccepted // validation guarantees 16 digits; nothing to compare otherwise
 	}
 	y, _ := rec.num("tahun_buku")
-	k := dupKey{nik, y}
-	me := dupFirst{hash: r.valuesHash(rec), idx: i, row: rec.Row, sheet: rec.Sheet}
+	k, ok := packDupKey(nik, y)
+	if !ok {
+		return rowAccepted // validation keeps tahun buku within 1950..now
+	}
+	h := r.valuesHash(rec)
 	first, ok := r.seen[k]
 	if !ok {
-		r.seen[k] = me
+		r.seen[k] = dupSeen{hash: h, idx: int32(i), row: int32(rec.Row)}
 		return rowAccepted
 	}
 	g := r.groups[k]
 	if g == nil {
-		g = &dupGroup{members: []dupFirst{first}}
+		g = &dupGroup{members: []dupMember{{idx: int(first.idx), row: int(first.row), sheet: r.sheetAt(int(first.idx))}}}
 		r.groups[k] = g
 	}
-	g.members = append(g.members, me)
-	if me.hash != first.hash {
+	g.members = append(g.members, dupMember{idx: i, row: rec.Row, sheet: rec.Sheet})
+	if h != first.hash {
 		g.conflict = true
 		return rowQuarantined
 	}
 	return rowDuplicate
+}
+
+// noteSheet records where each sheet's rows start (rows arrive sheet after sheet), so that a row's
+// sheet need not be kept per row.
+func (r *loadRun) noteSheet(i int, sheet string) {
+	if n := len(r.sheetStarts); n == 0 || r.sheetStarts[n-1].sheet != sheet {
+		r.sheetStarts = append(r.sheetStarts, sheetStart{i, sheet})
+	}
+}
+
+// sheetAt is the sheet of row index i.
+func (r *loadRun) sheetAt(i int) string {
+	j := sort.Search(len(r.sheetStarts), func(j int) bool { return r.sheetStarts[j].idx > i })
+	if j == 0 {
+		return ""
+	}
+	return r.sheetStarts[j-1].sheet
+}
+
+type sheetStart struct {
+	idx   int
+	sheet string
 }
 
 // valuesHash hashes a record's values in field order (times by instant, as sameValues compared them).
@@ -414,7 +471,7 @@ func (r *loadRun) settleDuplicates() ([]string, error) {
 		for i, m := range g.members {
 			rows[i] = strconv.Itoa(m.row)
 		}
-		reason := fmt.Sprintf("duplikat bertentangan: NIK %016d tahun buku %d muncul di baris %s dengan nilai berbeda", k.nik, k.tahun, strings.Join(rows, ", "))
+		reason := fmt.Sprintf("duplikat bertentangan: NIK %016d tahun buku %d muncul di baris %s dengan nilai berbeda", k.nik(), k.tahun(), strings.Join(rows, ", "))
 		for _, m := range g.members {
 			p := Problem{Sheet: m.sheet, Row: m.row, Reason: reason, Code: "duplikat_bertentangan"}
 			r.sum.Problems = append(r.sum.Problems, p)
@@ -432,7 +489,7 @@ func (r *loadRun) settleDuplicates() ([]string, error) {
 }
 
 // requarantine turns a row already written into a quarantined one.
-func (r *loadRun) requarantine(m dupFirst, was string, p Problem) error {
+func (r *loadRun) requarantine(m dupMember, was string, p Problem) error {
 	ctx, conn := r.ctx, r.conn
 	if was != rowQuarantined {
 		if _, err := conn.ExecContext(ctx, `UPDATE raw.rows SET status = ? WHERE submission_id = ? AND sheet = ? AND row_number = ?`,

@@ -136,3 +136,36 @@ func TestNumericNIKWarning(t *testing.T) {
 		t.Errorf("warnings: %q", sum.Warnings)
 	}
 }
+
+// The duplicate key packs NIK and tahun buku into one word; both must come back out, and values that
+// do not fit are refused rather than folded onto another key.
+func TestPackDupKey(t *testing.T) {
+	for _, c := range []struct {
+		nik   uint64
+		tahun int64
+		ok    bool
+	}{
+		{3276050000000071, 2024, true},
+		{9999999999999999, 1950, true}, // the largest NIK, the earliest accepted year
+		{3276050000000071, 0, true},    // a register: no tahun buku
+		{3276050000000071, 2923, true}, // 1900 + 1023
+		{3276050000000071, 2924, false},
+		{3276050000000071, 1900, false},
+		{1 << 54, 2024, false},
+	} {
+		k, ok := packDupKey(c.nik, c.tahun)
+		if ok != c.ok {
+			t.Errorf("pack(%d, %d): ok %v, want %v", c.nik, c.tahun, ok, c.ok)
+			continue
+		}
+		if ok && (k.nik() != c.nik || k.tahun() != c.tahun) {
+			t.Errorf("pack(%d, %d) → %d, %d", c.nik, c.tahun, k.nik(), k.tahun())
+		}
+	}
+	a, _ := packDupKey(3276050000000071, 2024)
+	b, _ := packDupKey(3276050000000071, 2023)
+	c, _ := packDupKey(3276050000000072, 2024)
+	if a == b || a == c {
+		t.Error("distinct NIK × tahun buku packed to the same key")
+	}
+}
