@@ -167,8 +167,8 @@ type loadRun struct {
 	seen        map[dupKey]dupSeen
 	groups      map[dupKey]*dupGroup
 	sheetStarts []sheetStart
-	dense  []any
-	hash   maphash.Hash
+	dense       []any
+	hash        maphash.Hash
 }
 
 func newRun(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary) (*loadRun, error) {
