@@ -160,6 +160,11 @@ type loadRun struct {
 	totals   map[string]*runningTotals // per sheet, since its last totals row
 	warnings []string                  // from totals rows
 
+	// probIdx is the row index of each of sum.Problems: conflicts are found after later rows' own
+	// problems were listed, and the list is put back in row order at the end (people read the first
+	// ones: the CLI prints 20, the upload page 200).
+	probIdx []int
+
 	// NIKs read from numeric cells that end in 0 (see noteNumericNIK)
 	numericNIK      int
 	numericNIKFirst Problem
@@ -210,6 +215,9 @@ func (r *loadRun) add(in *Input) error {
 		if len(rec.Problems) > 0 {
 			st = rowQuarantined
 			r.sum.Problems = append(r.sum.Problems, rec.Problems...)
+			for range rec.Problems {
+				r.probIdx = append(r.probIdx, i)
+			}
 		} else {
 			st = r.dedupe(i, rec)
 		}
@@ -286,6 +294,9 @@ func (r *loadRun) finish() error {
 			r.numericNIK, sheetPrefix(p.Sheet), p.Row, p.Value))
 	}
 	sum := r.sum
+	if len(r.probIdx) == len(sum.Problems) && !sort.IntsAreSorted(r.probIdx) {
+		sort.Stable(problemsByRow{sum.Problems, r.probIdx})
+	}
 	sum.Warnings = append(sum.Warnings, r.b.Warnings...)
 	sum.Warnings = append(sum.Warnings, r.warnings...)
 	sum.Warnings = append(sum.Warnings, dupWarnings...)
@@ -304,6 +315,19 @@ func (r *loadRun) finish() error {
 	sum.RowsRead = len(r.status)
 	sum.RowStatus = r.status
 	return nil
+}
+
+// problemsByRow sorts problems by the index of their row (stable: a row's own problems keep their order).
+type problemsByRow struct {
+	p   []Problem
+	idx []int
+}
+
+func (s problemsByRow) Len() int           { return len(s.p) }
+func (s problemsByRow) Less(i, j int) bool { return s.idx[i] < s.idx[j] }
+func (s problemsByRow) Swap(i, j int) {
+	s.p[i], s.p[j] = s.p[j], s.p[i]
+	s.idx[i], s.idx[j] = s.idx[j], s.idx[i]
 }
 
 // Duplicates within a submission (SPEC §3): a row that is an exact copy of an earlier one for the same
@@ -475,6 +499,7 @@ func (r *loadRun) settleDuplicates() ([]string, error) {
 		for _, m := range g.members {
 			p := Problem{Sheet: m.sheet, Row: m.row, Reason: reason, Code: "duplikat_bertentangan"}
 			r.sum.Problems = append(r.sum.Problems, p)
+			r.probIdx = append(r.probIdx, m.idx)
 			was := r.status[m.idx]
 			r.status[m.idx] = rowQuarantined
 			if r.conn == nil {

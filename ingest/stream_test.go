@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -167,5 +168,37 @@ func TestPackDupKey(t *testing.T) {
 	c, _ := packDupKey(3276050000000072, 2024)
 	if a == b || a == c {
 		t.Error("distinct NIK × tahun buku packed to the same key")
+	}
+}
+
+// Problems are listed in row order, as before rows streamed: a conflict is only known once a later
+// row of its key is read, yet its problem must not go after every other row's (the CLI prints the
+// first 20, the upload page the first 200). A dry run reports the same as the real run.
+func TestProblemsInRowOrder(t *testing.T) {
+	defer func(n int) { chunkRows = n }(chunkRows)
+	chunkRows = 2
+	path := filepath.Join(t.TempDir(), "urutan.csv")
+	os.WriteFile(path, []byte(strings.Join([]string{
+		"NIK;Nama;Tahun Buku;Total Aset",
+		"3276050000000071;Kop A;2024;1.000", // row 2: conflict (with row 6)
+		"3276050000000072;Kop B;2024;5.000", // row 3
+		"3276050000000071;Kop A;2024;1.000", // row 4: conflict
+		"3276050000000073;Kop C;2024;x",     // row 5: unreadable amount
+		"3276050000000071;Kop A;2024;9.000", // row 6: conflict
+		"3276050000000072;Kop B;2024;5.000", // row 7: exact copy of row 3
+	}, "\n")+"\n"), 0o644)
+	ws := newWS(t)
+	dry := ingest(t, ws, path, Options{DryRun: true})
+	real := ingest(t, ws, path, Options{})
+	for _, s := range []*Summary{dry, real} {
+		var got []string
+		for _, p := range s.Problems {
+			got = append(got, fmt.Sprintf("%d:%s", p.Row, p.Code))
+		}
+		sameList(t, s.Status+" problems", got, []string{"2:duplikat_bertentangan", "4:duplikat_bertentangan", "5:angka_tidak_terbaca", "6:duplikat_bertentangan"})
+		sameList(t, s.Status+" row status", s.RowStatus, []string{"quarantined", "accepted", "quarantined", "quarantined", "quarantined", "duplicate"})
+	}
+	if strings.Join(dry.Warnings, "|") != strings.Join(real.Warnings, "|") || len(real.Warnings) != 1 || real.Warnings[0] != "baris 7 sama persis dengan baris 3; dihitung sekali" {
+		t.Errorf("warnings: dry %q, real %q", dry.Warnings, real.Warnings)
 	}
 }
