@@ -20,8 +20,8 @@ type filePlan struct {
 	src    source
 	batch  *Batch
 	sheets []*sheetPlan
-	// supplements: rows of supplement sheets by NIK|tahun, merged into the first main row with the
-	// same key; the ones left over load as rows of their own after the main sheets.
+	// supplements: rows of supplement sheets by NIK|tahun, merged into every main row with the same
+	// key; the ones left over load as rows of their own after the main sheets.
 	supplements map[string][]*Input
 	supOrder    []*Input
 	taken       map[*Input]bool
@@ -151,7 +151,8 @@ func (p *filePlan) each(fn func(in *Input) error) error {
 						mergeInto(in, s)
 						p.taken[s] = true
 					}
-					delete(p.supplements, k)
+					// Kept for the key's later main rows: an exact copy of this row must be completed
+					// alike, or it would read as a conflicting duplicate.
 				}
 			}
 			return fn(in)

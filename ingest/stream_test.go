@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Rows are written in chunks as they are read; a conflict found after the first row of its NIK and
@@ -201,4 +203,35 @@ func TestProblemsInRowOrder(t *testing.T) {
 	if strings.Join(dry.Warnings, "|") != strings.Join(real.Warnings, "|") || len(real.Warnings) != 1 || real.Warnings[0] != "baris 7 sama persis dengan baris 3; dihitung sekali" {
 		t.Errorf("warnings: dry %q, real %q", dry.Warnings, real.Warnings)
 	}
+}
+
+// A supplement sheet (here placed before the main sheet) completes every main row of its NIK and
+// tahun buku: an exact copy of a main row then stays an exact copy (counted once, with a warning)
+// instead of reading as a conflicting duplicate because only its first copy got the finance values.
+// Two supplement rows of one key both complete it; a supplement row without a main row loads alone.
+func TestSupplementCompletesEveryCopy(t *testing.T) {
+	ws := newWS(t)
+	path := writeXLSX(t, filepath.Join(t.TempDir(), "ksp.xlsx"), func(f *excelize.File) {
+		f.SetSheetName("Sheet1", "Keuangan KSP")
+		set(t, f, "Keuangan KSP", 1, "NIK", "Tahun Buku", "Kas dan Bank", "Pinjaman Macet")
+		set(t, f, "Keuangan KSP", 2, "3276050000000001", "2024", "1000", "")
+		set(t, f, "Keuangan KSP", 3, "3276050000000001", "2024", "", "300")
+		set(t, f, "Keuangan KSP", 4, "3276050000000009", "2024", "50", "")
+		f.NewSheet("Laporan")
+		set(t, f, "Laporan", 1, "NIK", "Nama Koperasi", "Tahun Buku", "Total Aset")
+		set(t, f, "Laporan", 2, "3276050000000001", "Kop A", "2024", "5000")
+		set(t, f, "Laporan", 3, "3276050000000002", "Kop B", "2024", "7000")
+		set(t, f, "Laporan", 4, "3276050000000001", "Kop A", "2024", "5000") // exact copy of row 2
+	})
+	sum := ingest(t, ws, path, Options{})
+	if sum.Accepted != 2 || sum.Duplicate != 1 || sum.Quarantined != 1 {
+		t.Errorf("accepted %d duplicate %d quarantined %d, want 2, 1, 1 (the KSP row without a main row has no name); problems %v",
+			sum.Accepted, sum.Duplicate, sum.Quarantined, sum.Problems)
+	}
+	if !hasWarning(sum, `lembar "Laporan", baris 4 sama persis dengan baris 2; dihitung sekali`) {
+		t.Errorf("warnings %q", sum.Warnings)
+	}
+	expect(t, laporan(t, ws, "3276050000000001", 2024), map[string]string{"kas_bank": "1000.00", "pinjaman_macet": "300.00", "total_aset": "5000.00"})
+	rows := flat(rowsOf(t, ws, `SELECT sheet || ':' || row_number || ':' || status FROM raw.rows WHERE submission_id = ? ORDER BY sheet, row_number`, sum.SubmissionID))
+	sameList(t, "raw.rows", rows, []string{"Keuangan KSP:4:quarantined", "Laporan:2:accepted", "Laporan:3:accepted", "Laporan:4:duplicate"})
 }
