@@ -486,16 +486,33 @@ func (r *loadRun) settleDuplicates() ([]string, error) {
 		first := g.members[0]
 		if !g.conflict {
 			for _, m := range g.members[1:] {
-				warnings = append(warnings, fmt.Sprintf("%sbaris %d sama persis dengan baris %d; dihitung sekali", sheetPrefix(m.sheet), m.row, first.row))
+				// The first row is named with its sheet when it is in another one (one sheet per
+				// kecamatan): "baris 2 sama persis dengan baris 2" would point at the row itself.
+				where := fmt.Sprintf("baris %d", first.row)
+				if first.sheet != m.sheet {
+					where = fmt.Sprintf("lembar %q baris %d", first.sheet, first.row)
+				}
+				warnings = append(warnings, fmt.Sprintf("%sbaris %d sama persis dengan %s; dihitung sekali", sheetPrefix(m.sheet), m.row, where))
 			}
 			continue
 		}
 		k := keys[g]
+		oneSheet := true
+		for _, m := range g.members {
+			oneSheet = oneSheet && m.sheet == first.sheet
+		}
 		rows := make([]string, len(g.members))
 		for i, m := range g.members {
 			rows[i] = strconv.Itoa(m.row)
+			if !oneSheet {
+				rows[i] = fmt.Sprintf("lembar %q baris %d", m.sheet, m.row)
+			}
 		}
-		reason := fmt.Sprintf("duplikat bertentangan: NIK %016d tahun buku %d muncul di baris %s dengan nilai berbeda", k.nik(), k.tahun(), strings.Join(rows, ", "))
+		at := "baris " + strings.Join(rows, ", ")
+		if !oneSheet {
+			at = strings.Join(rows, ", ")
+		}
+		reason := fmt.Sprintf("duplikat bertentangan: NIK %016d tahun buku %d muncul di %s dengan nilai berbeda", k.nik(), k.tahun(), at)
 		for _, m := range g.members {
 			p := Problem{Sheet: m.sheet, Row: m.row, Reason: reason, Code: "duplikat_bertentangan"}
 			r.sum.Problems = append(r.sum.Problems, p)

@@ -235,3 +235,41 @@ func TestSupplementCompletesEveryCopy(t *testing.T) {
 	rows := flat(rowsOf(t, ws, `SELECT sheet || ':' || row_number || ':' || status FROM raw.rows WHERE submission_id = ? ORDER BY sheet, row_number`, sum.SubmissionID))
 	sameList(t, "raw.rows", rows, []string{"Keuangan KSP:4:quarantined", "Laporan:2:accepted", "Laporan:3:accepted", "Laporan:4:duplicate"})
 }
+
+// Duplicates across sheets (one sheet per kecamatan) name the sheet of each row: "lembar B, baris 2
+// sama persis dengan baris 2" would send the reader to the row itself.
+func TestDuplicatesAcrossSheetsNameTheSheet(t *testing.T) {
+	ws := newWS(t)
+	path := writeXLSX(t, filepath.Join(t.TempDir(), "kecamatan.xlsx"), func(f *excelize.File) {
+		for _, sh := range []string{"Beji", "Sawangan"} {
+			if sh == "Beji" {
+				f.SetSheetName("Sheet1", sh)
+			} else {
+				f.NewSheet(sh)
+			}
+			set(t, f, sh, 1, "NIK", "Nama Koperasi", "Tahun Buku", "Total Aset")
+		}
+		set(t, f, "Beji", 2, "3276050000000001", "Kop A", "2024", "5000")
+		set(t, f, "Beji", 3, "3276050000000002", "Kop B", "2024", "7000")
+		set(t, f, "Beji", 4, "3276050000000002", "Kop B", "2024", "7000")     // same sheet: text as before
+		set(t, f, "Sawangan", 2, "3276050000000001", "Kop A", "2024", "5000") // copy of Beji row 2
+		set(t, f, "Sawangan", 3, "3276050000000003", "Kop C", "2023", "1")
+		set(t, f, "Sawangan", 4, "3276050000000003", "Kop C", "2023", "2") // conflict within one sheet
+		set(t, f, "Sawangan", 5, "3276050000000002", "Kop B", "2024", "8000")
+	})
+	sum := ingest(t, ws, path, Options{})
+	want := []string{
+		`lembar "Sawangan", baris 2 sama persis dengan lembar "Beji" baris 2; dihitung sekali`,
+	}
+	sameList(t, "warnings", sum.Warnings, want)
+	var got []string
+	for _, p := range sum.Problems {
+		got = append(got, p.String())
+	}
+	b := `duplikat bertentangan: NIK 3276050000000002 tahun buku 2024 muncul di lembar "Beji" baris 3, lembar "Beji" baris 4, lembar "Sawangan" baris 5 dengan nilai berbeda`
+	c := `duplikat bertentangan: NIK 3276050000000003 tahun buku 2023 muncul di baris 3, 4 dengan nilai berbeda`
+	sameList(t, "problems", got, []string{
+		`lembar "Beji", baris 3: ` + b, `lembar "Beji", baris 4: ` + b,
+		`lembar "Sawangan", baris 3: ` + c, `lembar "Sawangan", baris 4: ` + c, `lembar "Sawangan", baris 5: ` + b,
+	})
+}
