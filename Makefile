@@ -63,12 +63,16 @@ bench: build bench-deps
 	@echo; cat ingest/testdata/bench/ingest-bench.txt
 
 # The peer of the ingest benchmark: Debian's pandas and openpyxl for /usr/bin/python3 (not a pyenv
-# python on PATH), installed when missing.
+# python on PATH), and LibreOffice for the shared-strings copy of its workbook; installed when missing.
 bench-deps:
 	@/usr/bin/python3 -c 'import pandas, openpyxl' >/dev/null 2>&1 || { \
 	  echo "installing python3-pandas python3-openpyxl (Debian packages) for the ingest benchmark"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pandas python3-openpyxl >/dev/null) \
 	  || echo "warning: could not install pandas; the ingest benchmark will show it as missing"; }
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing libreoffice-calc-nogui (saves the benchmark workbook again with shared strings, as Excel writes)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null) \
+	  || echo "warning: could not install LibreOffice; the ingest benchmark will skip its shared-strings rows"; }
 
 docs:
 	./$(BIN) config docs > docs/configuration.md
