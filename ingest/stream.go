@@ -194,7 +194,11 @@ func (p *filePlan) eachRow(sp *sheetPlan, fn func(in *Input) error) error {
 		return err
 	}
 	if sp.rows.truncated != "" {
-		p.batch.Warnings = append(p.batch.Warnings, fmt.Sprintf("lembar %q: %s", sp.name, sp.rows.truncated))
+		w := sp.rows.truncated // a CSV has no sheet to name
+		if sp.name != "" {
+			w = fmt.Sprintf("lembar %q: %s", sp.name, w)
+		}
+		p.batch.Warnings = append(p.batch.Warnings, w)
 	}
 	return nil
 }

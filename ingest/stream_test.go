@@ -273,3 +273,18 @@ func TestDuplicatesAcrossSheetsNameTheSheet(t *testing.T) {
 		`lembar "Sawangan", baris 3: ` + c, `lembar "Sawangan", baris 4: ` + c, `lembar "Sawangan", baris 5: ` + b,
 	})
 }
+
+// A CSV cut short by a run of empty rows says so without naming a sheet it does not have
+// (`lembar "": berhenti ...`).
+func TestCSVEmptyRunWarningNamesNoSheet(t *testing.T) {
+	ws := newWS(t)
+	ws.Config.Ingest.MaxEmptyRows = 10
+	path := filepath.Join(t.TempDir(), "kosong.csv")
+	os.WriteFile(path, []byte("NIK;Nama Koperasi;Tahun Buku\n3276050000000001;Kop A;2024\n"+
+		strings.Repeat(";;\n", 12)+"3276050000000002;Kop B;2024\n"), 0o644)
+	sum := ingest(t, ws, path, Options{})
+	if sum.RowsRead != 1 {
+		t.Errorf("read %d rows, want 1 (the file stops after 10 empty rows)", sum.RowsRead)
+	}
+	sameList(t, "warnings", sum.Warnings, []string{"berhenti setelah 10 baris kosong berturut-turut (ingest.max_empty_rows)"})
+}
