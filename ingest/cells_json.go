@@ -9,11 +9,12 @@ import (
 // raw.rows keeps every row's cells as a JSON object, label as written → cell text. It is written for
 // every row of every file, so it is encoded by hand into a reused buffer: encoding/json marshals a map
 // by reflection and sorts its keys, which was a fifth of a 200,000-row load. A file row's keys come in
-// column order; a map's (API records, rows merged from supplement sheets) sorted.
+// column order (distinct by construction: colMap.add); a map's (API records, rows merged from
+// supplement sheets) sorted.
 
 // appendCellsJSON appends the record's cells as a JSON object to dst.
 func (r *Record) appendCellsJSON(dst []byte) []byte {
-	if r.Cells == nil && r.src != nil && r.src.cols != nil && r.src.cols.uniqueLabels(len(r.src.cells)) {
+	if r.Cells == nil && r.src != nil && r.src.cols != nil { // labels are unique (colMap.add)
 		in := r.src
 		dst = append(dst, '{')
 		first := true
@@ -51,30 +52,6 @@ func (r *Record) appendCellsJSON(dst []byte) []byte {
 
 // maxCellColumns bounds the columns of a row kept in raw.rows (XFD is 16,384).
 const maxCellColumns = 16384
-
-// uniqueLabels reports whether the first n columns' labels are distinct (a header may name two
-// columns alike, or be literally "kolom_3"); a row with a clash goes through the map, where the last
-// non-empty cell of a label wins.
-func (m *colMap) uniqueLabels(n int) bool {
-	n = min(n, maxCellColumns)
-	if n > 0 {
-		m.labelAt(n - 1)
-	}
-	if n <= m.checked {
-		return m.unique
-	}
-	seen := make(map[string]bool, n)
-	m.unique = true
-	for _, l := range m.label[:n] {
-		if seen[l] {
-			m.unique = false
-			break
-		}
-		seen[l] = true
-	}
-	m.checked = n
-	return m.unique
-}
 
 const hexDigits = "0123456789abcdef"
 

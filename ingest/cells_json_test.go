@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 )
@@ -31,12 +32,14 @@ func TestCellsJSON(t *testing.T) {
 			t.Errorf("%q = %q, want %q", k, got[k], v)
 		}
 	}
-	// Two columns with one label: the map decides (last non-empty wins), still valid JSON.
-	lay2 := Layout{Columns: []Column{{Label: "Nama"}, {Label: "Nama"}}}
-	in2 := &Input{cols: newColMap(lay2, 0), cells: []string{"A", "B"}}
+	// Two columns with one label, and a header literally named like a generated label: every cell
+	// keeps its own key.
+	lay2 := Layout{Columns: []Column{{Label: "Nama"}, {Label: "Nama"}, {Label: "kolom_4"}}}
+	in2 := &Input{cols: newColMap(lay2, 0), cells: []string{"A", "B", "C", "D"}}
 	got2 := map[string]string{}
-	if err := json.Unmarshal((&Record{src: in2}).appendCellsJSON(nil), &got2); err != nil || len(got2) != 1 || got2["Nama"] != "B" {
-		t.Errorf("duplicate labels: %q, %v", got2, err)
+	want2 := map[string]string{"Nama": "A", "Nama (kolom 2)": "B", "kolom_4": "C", "kolom_4 (kolom 4)": "D"}
+	if err := json.Unmarshal((&Record{src: in2}).appendCellsJSON(nil), &got2); err != nil || !reflect.DeepEqual(got2, want2) {
+		t.Errorf("repeated labels: %q, %v; want %q", got2, err, want2)
 	}
 	// An API record: its own map, keys sorted.
 	r := &Record{Cells: map[string]string{"b": "2", "a": "1"}}
@@ -67,10 +70,9 @@ func FuzzCellsJSON(f *testing.F) {
 }
 
 // A header label over two columns (a title cell merged across them, "Keterangan" typed twice) must
-// not cost raw.rows a cell: today the second column's value replaces the first's under the one label
-// (the same before streaming), so the raw layer no longer holds what the file said.
+// not cost raw.rows a cell (it used to: the second column's value replaced the first's under the one
+// label, so the raw layer no longer held what the file said).
 func TestCellsJSONKeepsEveryCellOfARepeatedLabel(t *testing.T) {
-	t.Skip(`BUG (pre-existing, kept by TestCellsJSON's "duplicate labels" case): cells under a repeated header label overwrite each other in raw.rows; suggested fix: newColMap renames a repeated label "Ket (kolom 5)" and TestCellsJSON expects both cells`)
 	lay := Layout{Columns: []Column{{Label: "NIK", Field: "nik"}, {Label: "Ket"}, {Label: "Ket"}}}
 	in := &Input{cols: newColMap(lay, 0), cells: []string{"3276050000000001", "Jl. Mawar 1", "Kel. Beji"}}
 	got := map[string]string{}

@@ -175,27 +175,23 @@ type colMap struct {
 	byField      map[string][]int
 	byIndex      [][]int // fields.All() index → columns
 	present      []int   // fields.All() indexes that have a column, in fields.All() order
-	// checked columns have had their labels compared; unique is the answer (cells_json.go)
-	checked int
-	unique  bool
+	used         map[string]bool
 }
 
 func newColMap(lay Layout, width int) *colMap {
 	width = max(width, len(lay.Columns))
-	m := &colMap{field: make([]string, width), label: make([]string, width), byField: map[string][]int{},
-		byIndex: make([][]int, len(fields.All()))}
+	m := &colMap{byField: map[string][]int{}, byIndex: make([][]int, len(fields.All())), used: map[string]bool{}}
 	for i := 0; i < width; i++ {
-		m.label[i] = fmt.Sprintf("kolom_%d", i+1)
+		label, field := "", ""
 		if i < len(lay.Columns) {
-			if l := lay.Columns[i].Label; l != "" {
-				m.label[i] = l
-			}
-			if f := lay.Columns[i].Field; f != "" {
-				m.field[i] = f
-				m.byField[f] = append(m.byField[f], i)
-				if fi, ok := fieldIndex[f]; ok {
-					m.byIndex[fi] = append(m.byIndex[fi], i)
-				}
+			label, field = lay.Columns[i].Label, lay.Columns[i].Field
+		}
+		m.add(label)
+		if field != "" {
+			m.field[i] = field
+			m.byField[field] = append(m.byField[field], i)
+			if fi, ok := fieldIndex[field]; ok {
+				m.byIndex[fi] = append(m.byIndex[fi], i)
 			}
 		}
 	}
@@ -207,12 +203,29 @@ func newColMap(lay Layout, width int) *colMap {
 	return m
 }
 
-// labelAt is column i's label: the header as written, or "kolom_N" for a column without one (rows
-// may be wider than the header; the map grows as they are met).
+// add appends the next column's label for raw.rows: the header as written, "kolom_N" for a column
+// without one. Labels are keys of a row's cells, so a label already taken (a header that names two
+// columns alike, "Ket" twice, or a title merged over several) gets the column's number added —
+// "Ket (kolom 5)" — instead of one cell overwriting the other.
+func (m *colMap) add(label string) {
+	n := len(m.label) + 1
+	if label == "" {
+		label = fmt.Sprintf("kolom_%d", n)
+	}
+	for base := label; m.used[label]; {
+		label = fmt.Sprintf("%s (kolom %d)", base, n)
+		base = label
+	}
+	m.used[label] = true
+	m.label = append(m.label, label)
+	m.field = append(m.field, "")
+}
+
+// labelAt is column i's label (see add); rows may be wider than the header, and the map grows as
+// they are met.
 func (m *colMap) labelAt(i int) string {
 	for len(m.label) <= i {
-		m.label = append(m.label, fmt.Sprintf("kolom_%d", len(m.label)+1))
-		m.field = append(m.field, "")
+		m.add("")
 	}
 	return m.label[i]
 }
