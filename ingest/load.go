@@ -482,6 +482,7 @@ func (r *loadRun) settleDuplicates() ([]string, error) {
 	}
 	sort.Slice(groups, func(i, j int) bool { return groups[i].members[0].idx < groups[j].members[0].idx })
 	var warnings []string
+	var fix requarantined
 	for _, g := range groups {
 		first := g.members[0]
 		if !g.conflict {
@@ -519,33 +520,61 @@ func (r *loadRun) settleDuplicates() ([]string, error) {
 			r.probIdx = append(r.probIdx, m.idx)
 			was := r.status[m.idx]
 			r.status[m.idx] = rowQuarantined
-			if r.conn == nil {
-				continue
-			}
-			if err := r.requarantine(m, was, p); err != nil {
-				return nil, err
-			}
+			fix.add(m, was, p)
+		}
+	}
+	if r.conn != nil {
+		if err := r.requarantine(fix); err != nil {
+			return nil, err
 		}
 	}
 	return warnings, nil
 }
 
-// requarantine turns a row already written into a quarantined one.
-func (r *loadRun) requarantine(m dupMember, was string, p Problem) error {
-	ctx, conn := r.ctx, r.conn
+// requarantined are the rows a conflict turned into quarantined ones after they were written.
+type requarantined struct {
+	rows, laporan []dupMember // to mark in raw.rows / to take out of raw.laporan
+	problems      []Problem
+}
+
+func (q *requarantined) add(m dupMember, was string, p Problem) {
 	if was != rowQuarantined {
-		if _, err := conn.ExecContext(ctx, `UPDATE raw.rows SET status = ? WHERE submission_id = ? AND sheet = ? AND row_number = ?`,
-			rowQuarantined, r.id, m.sheet, m.row); err != nil {
-			return fmt.Errorf("raw.rows: %w", err)
-		}
+		q.rows = append(q.rows, m)
 	}
 	if was == rowAccepted {
-		if _, err := conn.ExecContext(ctx, `DELETE FROM raw.laporan WHERE submission_id = ? AND sheet = ? AND row_number = ?`,
-			r.id, m.sheet, m.row); err != nil {
-			return fmt.Errorf("raw.laporan: %w", err)
-		}
+		q.laporan = append(q.laporan, m)
 	}
-	return insertProblem(ctx, conn, r.id, r.b.Filename, p)
+	q.problems = append(q.problems, p)
+}
+
+// requarantine turns a row already written into a quarantined one.
+func (r *loadRun) requarantine(q requarantined) error {
+	ctx, conn := r.ctx, r.conn
+	// A file full of conflicts (every row twice, with different figures) must not cost a statement per
+	// row: rows are named a batch at a time.
+	err := inBatches(len(q.rows), func(from, to int) error {
+		args := []any{rowQuarantined, r.id}
+		for _, m := range q.rows[from:to] {
+			args = append(args, m.sheet, m.row)
+		}
+		_, err := conn.ExecContext(ctx, `UPDATE raw.rows SET status = ? WHERE submission_id = ? AND (sheet, row_number) IN (`+tuples(to-from, 2)+`)`, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("raw.rows: %w", err)
+	}
+	err = inBatches(len(q.laporan), func(from, to int) error {
+		args := []any{r.id}
+		for _, m := range q.laporan[from:to] {
+			args = append(args, m.sheet, m.row)
+		}
+		_, err := conn.ExecContext(ctx, `DELETE FROM raw.laporan WHERE submission_id = ? AND (sheet, row_number) IN (`+tuples(to-from, 2)+`)`, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("raw.laporan: %w", err)
+	}
+	return insertProblems(ctx, conn, r.id, r.b.Filename, q.problems)
 }
 
 // sheetPrefix is `lembar "X", ` for spreadsheets and nothing for CSV (no sheets).
@@ -657,24 +686,49 @@ func toDriver(v any, k fields.Kind) driver.Value {
 }
 
 func appendQuarantine(ctx context.Context, conn *sql.Conn, id int64, file string, recs []*Record, status []string) error {
+	var ps []Problem
 	for i, r := range recs {
-		if status[i] != rowQuarantined {
-			continue
+		if status[i] == rowQuarantined {
+			ps = append(ps, r.Problems...)
 		}
-		for _, p := range r.Problems {
-			if err := insertProblem(ctx, conn, id, file, p); err != nil {
-				return err
-			}
+	}
+	return insertProblems(ctx, conn, id, file, ps)
+}
+
+// insertProblems writes problems to ops.quarantine, a batch of rows per statement (a file whose every
+// row is rejected has hundreds of thousands).
+func insertProblems(ctx context.Context, conn *sql.Conn, id int64, file string, ps []Problem) error {
+	err := inBatches(len(ps), func(from, to int) error {
+		args := make([]any, 0, (to-from)*9)
+		for _, p := range ps[from:to] {
+			args = append(args, id, file, p.Sheet, p.Row, p.Column, p.Label, p.Value, p.Reason, p.Code)
+		}
+		_, err := conn.ExecContext(ctx, `INSERT INTO ops.quarantine
+			(submission_id, filename, sheet, row_number, column_name, column_label, value, reason, reason_code)
+			VALUES `+tuples(to-from, 9), args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("ops.quarantine: %w", err)
+	}
+	return nil
+}
+
+// batchRows is how many rows one statement names (values are bound, never formatted in).
+const batchRows = 256
+
+// inBatches calls fn over [0, n) in slices of at most batchRows.
+func inBatches(n int, fn func(from, to int) error) error {
+	for from := 0; from < n; from += batchRows {
+		if err := fn(from, min(from+batchRows, n)); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func insertProblem(ctx context.Context, conn *sql.Conn, id int64, file string, p Problem) error {
-	if _, err := conn.ExecContext(ctx, `INSERT INTO ops.quarantine
-		(submission_id, filename, sheet, row_number, column_name, column_label, value, reason, reason_code)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, file, p.Sheet, p.Row, p.Column, p.Label, p.Value, p.Reason, p.Code); err != nil {
-		return fmt.Errorf("ops.quarantine: %w", err)
-	}
-	return nil
+// tuples is "(?, ?), (?, ?)" for n tuples of width placeholders.
+func tuples(n, width int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
 }

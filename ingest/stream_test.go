@@ -288,3 +288,40 @@ func TestCSVEmptyRunWarningNamesNoSheet(t *testing.T) {
 	}
 	sameList(t, "warnings", sum.Warnings, []string{"berhenti setelah 10 baris kosong berturut-turut (ingest.max_empty_rows)"})
 }
+
+// Conflicts and rejected rows are written a batch of rows per statement; a file with more of them than
+// one batch holds (here 300 conflicting keys → 600 rows, written in chunks of 50) must still mark
+// every one of them, in raw.rows, raw.laporan and ops.quarantine.
+func TestManyConflictsInBatches(t *testing.T) {
+	defer func(n int) { chunkRows = n }(chunkRows)
+	chunkRows = 50
+	ws := newWS(t)
+	var b strings.Builder
+	b.WriteString("NIK;Nama;Tahun Buku;Total Aset\n")
+	for i := 1; i <= 300; i++ {
+		fmt.Fprintf(&b, "%d;Kop %d;2024;1.000\n", 3276050000010000+i, i)
+	}
+	for i := 1; i <= 300; i++ { // the same NIKs again, other figures: all 600 rows conflict
+		fmt.Fprintf(&b, "%d;Kop %d;2024;2.000\n", 3276050000010000+i, i)
+	}
+	b.WriteString("3276050000019999;Kop Baik;2024;5.000\n")
+	path := filepath.Join(t.TempDir(), "banyak.csv")
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	sum := ingest(t, ws, path, Options{})
+	if sum.Accepted != 1 || sum.Quarantined != 600 || len(sum.Problems) != 600 {
+		t.Fatalf("accepted %d quarantined %d problems %d", sum.Accepted, sum.Quarantined, len(sum.Problems))
+	}
+	for q, want := range map[string]int{
+		`SELECT count(*) FROM raw.rows WHERE submission_id = ? AND status = 'quarantined'`:                      600,
+		`SELECT count(*) FROM raw.laporan WHERE submission_id = ?`:                                              1,
+		`SELECT count(*) FROM ops.quarantine WHERE submission_id = ? AND reason_code = 'duplikat_bertentangan'`: 600,
+		`SELECT count(DISTINCT row_number) FROM ops.quarantine WHERE submission_id = ?`:                         600,
+	} {
+		if n := count(t, ws, q, sum.SubmissionID); n != want {
+			t.Errorf("%s = %d, want %d", q, n, want)
+		}
+	}
+	if got := tuples(2, 3); got != "(?, ?, ?), (?, ?, ?)" {
+		t.Errorf("tuples(2, 3) = %q", got)
+	}
+}
