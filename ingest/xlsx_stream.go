@@ -66,7 +66,7 @@ type xlsxBook struct {
 	files    map[string]*zip.File // lower-cased part name → entry
 	sheets   []xlsxSheet          // every sheet in workbook order, hidden ones included
 	date1904 bool
-	sst      []string
+	sst      *sharedStrings
 	// sharedPartName is the shared-string part from the relationships ("" when there is none).
 	sharedPartName string
 }
@@ -125,6 +125,7 @@ func (b *xlsxBook) Close() error {
 	}
 	err := b.zc.Close()
 	b.zc = nil
+	b.sst.close()
 	return err
 }
 
@@ -328,8 +329,16 @@ func (b *xlsxBook) readSharedStrings(lim Limits) error {
 	if lim.MaxUnzipBytes > 0 {
 		budget = lim.MaxUnzipBytes
 	}
-	sst, err := parseSharedStrings(rc, budget)
+	size := int64(f.UncompressedSize64)
+	if size > budget {
+		size = budget // a longer part fails the budget below anyway
+	}
+	sst, err := newSharedStrings(size)
+	if err == nil {
+		err = readSharedStringsInto(rc, budget, sst)
+	}
 	if err != nil {
+		sst.close()
 		return &FileError{File: b.name, Msg: "daftar teks bersama (sharedStrings.xml) rusak atau terlalu besar; simpan ulang dari Excel/LibreOffice", Err: err}
 	}
 	b.sst = sst
@@ -339,37 +348,48 @@ func (b *xlsxBook) readSharedStrings(lim Limits) error {
 // parseSharedStrings reads <sst>: one string per <si>, its <t> and rich-text runs concatenated
 // (phonetic runs ignored) and _xHHHH_ escapes decoded, as excelize's xlsxSI.String does.
 func parseSharedStrings(r io.Reader, budget int64) ([]string, error) {
-	s := newXMLScan(r)
 	var out []string
+	err := scanSharedStrings(r, budget, func(b []byte) error {
+		out = append(out, string(b))
+		return nil
+	})
+	return out, err
+}
+
+// scanSharedStrings passes each text of <sst> to emit (the bytes are reused after it returns).
+func scanSharedStrings(r io.Reader, budget int64, emit func([]byte) error) error {
+	s := newXMLScan(r)
 	var used int64
 	var text, runs []byte
 	for {
 		tk := s.next()
 		switch tk.kind {
 		case tokEOF:
-			if s.err != nil {
-				return out, s.err
-			}
-			return out, nil
+			return s.err
 		case tokStart:
 			if tk.local != "si" {
 				continue // <sst> and anything unexpected: descend
 			}
-			var str string
+			var str []byte
 			if !tk.selfClose {
 				text, runs = text[:0], runs[:0]
 				var err error
 				text, runs, err = s.richText(text, runs)
 				if err != nil {
-					return out, err
+					return err
 				}
-				str = bstrDecode(string(append(text, runs...)))
+				str = append(text, runs...)
+				if bytes.Contains(str, []byte("_x")) {
+					str = []byte(bstrDecode(string(str)))
+				}
 			}
 			used += int64(len(str)) + 16
 			if used > budget {
-				return out, fmt.Errorf("lebih dari %d MB", budget>>20)
+				return fmt.Errorf("lebih dari %d MB", budget>>20)
 			}
-			out = append(out, str)
+			if err := emit(str); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -644,10 +664,11 @@ func (r *xlsxRows) readCell(col int, kind cellType) error {
 					return nil
 				}
 				i := atoiLoose(bytes.TrimSpace(v))
-				if i < 0 || i >= len(r.book.sst) || r.book.sst[i] == "" {
-					return nil // excelize: an invalid index reads as ""
+				text := r.book.sst.at(i) // "" for an invalid index, as excelize reads it
+				if text == "" {
+					return nil
 				}
-				cell.shared, cell.sharedText = true, r.book.sst[i]
+				cell.shared, cell.sharedText = true, text
 				r.cells = append(r.cells, cell)
 				return nil
 			case cellInline:

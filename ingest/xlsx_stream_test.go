@@ -646,7 +646,7 @@ func FuzzXLSXStream(f *testing.F) {
 		if len(sst) > len(data) {
 			t.Fatalf("%d shared strings from %d bytes", len(sst), len(data))
 		}
-		book := &xlsxBook{name: "fuzz.xlsx", sst: []string{"nol", "satu"}}
+		book := &xlsxBook{name: "fuzz.xlsx", sst: sharedStringsOf("nol", "satu")}
 		rows := &xlsxRows{book: book, sheet: "S", s: newXMLScan(bytes.NewReader(data)), started: !bytes.Contains(data, []byte("sheetData"))}
 		checkFuzzRows(t, rows)
 		if bytes.HasPrefix(data, []byte("PK")) {
