@@ -93,7 +93,7 @@ func arrowType(k fields.Kind) arrow.DataType {
 
 // appendRowsArrow loads raw.rows and raw.laporan from Arrow record batches through f's views.
 // With consume, each row's cells (file rows) and values are dropped once they are in a batch.
-func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, recs []*Record, status []string, consume bool) error {
+func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, recs []*Record, status []rowStatus, consume bool) error {
 	all := make([]int, len(recs))
 	var accepted []int
 	for i := range recs {
@@ -110,7 +110,7 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 		b.Field(1).(*array.StringBuilder).Append(r.Sheet)
 		b.Field(2).(*array.Int32Builder).Append(int32(r.Row))
 		b.Field(3).(*array.StringBuilder).BinaryBuilder.Append(cells)
-		b.Field(4).(*array.StringBuilder).Append(status[i])
+		b.Field(4).(*array.StringBuilder).Append(status[i].String())
 		if consume && r.src != nil && r.src.cols != nil {
 			r.src.cells, r.src.machine = nil, nil
 		}

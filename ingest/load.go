@@ -21,12 +21,20 @@ import (
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
+// rowStatus is what became of a row, as raw.rows records it. One byte per row: a 200,000-row file
+// keeps every row's status until it ends (a conflict may change an earlier row's).
+type rowStatus uint8
+
+func (s rowStatus) String() string {
+	return [...]string{"accepted", "quarantined", "duplicate", "skipped"}[s]
+}
+
 // row statuses in raw.rows
 const (
-	rowAccepted    = "accepted"
-	rowQuarantined = "quarantined"
-	rowDuplicate   = "duplicate"
-	rowSkipped     = "skipped"
+	rowAccepted rowStatus = iota
+	rowQuarantined
+	rowDuplicate
+	rowSkipped
 )
 
 // findSubmission returns the id of an earlier submission with the same content hash, or 0. A file
@@ -155,7 +163,7 @@ type loadRun struct {
 
 	chunk  []*Record
 	base   int      // index of chunk[0] in status
-	status []string // per row, in order
+	status []rowStatus // per row, in order
 
 	totals   map[string]*runningTotals // per sheet, since its last totals row
 	warnings []string                  // from totals rows
@@ -313,7 +321,10 @@ func (r *loadRun) finish() error {
 		}
 	}
 	sum.RowsRead = len(r.status)
-	sum.RowStatus = r.status
+	sum.RowStatus = make([]string, len(r.status))
+	for i, st := range r.status {
+		sum.RowStatus[i] = st.String()
+	}
 	return nil
 }
 
@@ -383,7 +394,7 @@ type dupGroup struct {
 
 // dedupe returns the status of an accepted row: accepted (first of its key), duplicate (an exact copy
 // of the first) or quarantined (a conflict; its reason is written when the whole file has been seen).
-func (r *loadRun) dedupe(i int, rec *Record) string {
+func (r *loadRun) dedupe(i int, rec *Record) rowStatus {
 	nik, err := strconv.ParseUint(rec.str("nik"), 10, 64)
 	if err != nil {
 		return rowAccepted // validation guarantees 16 digits; nothing to compare otherwise
@@ -537,7 +548,7 @@ type requarantined struct {
 	problems      []Problem
 }
 
-func (q *requarantined) add(m dupMember, was string, p Problem) {
+func (q *requarantined) add(m dupMember, was rowStatus, p Problem) {
 	if was != rowQuarantined {
 		q.rows = append(q.rows, m)
 	}
@@ -553,7 +564,7 @@ func (r *loadRun) requarantine(q requarantined) error {
 	// A file full of conflicts (every row twice, with different figures) must not cost a statement per
 	// row: rows are named a batch at a time.
 	err := inBatches(len(q.rows), func(from, to int) error {
-		args := []any{rowQuarantined, r.id}
+		args := []any{rowQuarantined.String(), r.id}
 		for _, m := range q.rows[from:to] {
 			args = append(args, m.sheet, m.row)
 		}
@@ -629,12 +640,12 @@ var fieldKinds = func() []fields.Kind {
 }()
 
 // appendRows loads raw.rows and raw.laporan through DuckDB's Appender (LoaderAppender).
-func appendRows(conn *sql.Conn, id int64, recs []*Record, status []string) error {
+func appendRows(conn *sql.Conn, id int64, recs []*Record, status []rowStatus) error {
 	err := warehouse.Append(conn, "raw", "rows", func(add func(vals ...driver.Value) error) error {
 		var cells []byte
 		for i, r := range recs {
 			cells = r.appendCellsJSON(cells[:0])
-			if err := add(id, r.Sheet, int32(r.Row), string(cells), status[i]); err != nil {
+			if err := add(id, r.Sheet, int32(r.Row), string(cells), status[i].String()); err != nil {
 				return err
 			}
 		}
@@ -685,7 +696,7 @@ func toDriver(v any, k fields.Kind) driver.Value {
 	return fmt.Sprint(v)
 }
 
-func appendQuarantine(ctx context.Context, conn *sql.Conn, id int64, file string, recs []*Record, status []string) error {
+func appendQuarantine(ctx context.Context, conn *sql.Conn, id int64, file string, recs []*Record, status []rowStatus) error {
 	var ps []Problem
 	for i, r := range recs {
 		if status[i] == rowQuarantined {
