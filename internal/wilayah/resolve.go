@@ -27,13 +27,16 @@ func NewResolver(scope string) (*Resolver, error) {
 	}
 	found := scope == ""
 	for i := range all {
-		reg := &all[i]
-		if reg.Kode == scope {
+		if all[i].Kode == scope {
 			found = true
 		}
-		if !InScope(scope, reg.Kode) && !IsAncestor(reg.Kode, scope) {
+		if !InScope(scope, all[i].Kode) && !IsAncestor(all[i].Kode, scope) {
 			continue
 		}
+		// A copy, not a pointer into all: the resolver of a city keeps its hundred regions, not the
+		// country's 92,000 (a pointer into the slice would keep every one of them alive).
+		reg := new(Region)
+		*reg = all[i]
 		r.byKode[reg.Kode] = reg
 		n := normaliseName(reg.Nama, reg.Level)
 		r.byName[reg.Level][n] = append(r.byName[reg.Level][n], reg)
