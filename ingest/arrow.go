@@ -23,7 +23,7 @@ import (
 type Loader int
 
 const (
-	// LoaderDefault is the faster of the two, as measured by BenchmarkLoad (see DefaultLoader).
+	// LoaderDefault is DefaultLoader, chosen by measurement (see there).
 	LoaderDefault Loader = iota
 	// LoaderArrow builds Arrow record batches (arrow/go/v17) and inserts them through a DuckDB Arrow
 	// scan (go-duckdb's Arrow.RegisterView).
