@@ -309,8 +309,8 @@ func firstLine(s string) string {
 	return s
 }
 
-// TestBenchChild is one measurement of BenchmarkIngest200k, run in a process of its own; it does
-// nothing in a normal test run.
+// TestBenchChild is one measurement of BenchmarkIngest200k or BenchmarkXLSXStream, run in a process
+// of its own; it does nothing in a normal test run.
 func TestBenchChild(t *testing.T) {
 	mode := os.Getenv(benchChildEnv)
 	if mode == "" {
@@ -322,6 +322,11 @@ func TestBenchChild(t *testing.T) {
 	switch mode {
 	case "excelize":
 		res, err = benchExcelizeRaw(path)
+	case "stream": // BenchmarkXLSXStream
+		res, err = benchXLSXStream(path)
+	case "stream-stdflate":
+		xlsxInflater = nil
+		res, err = benchXLSXStream(path)
 	case "csv":
 		res, err = benchCSVRaw(path)
 	case "init":

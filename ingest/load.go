@@ -162,7 +162,7 @@ type loadRun struct {
 	id   int64
 
 	chunk  []*Record
-	base   int      // index of chunk[0] in status
+	base   int         // index of chunk[0] in status
 	status []rowStatus // per row, in order
 
 	totals   map[string]*runningTotals // per sheet, since its last totals row

@@ -34,11 +34,11 @@ const progressEvery = 10000
 
 // isMachineNumber: a raw XLSX value written by a spreadsheet for a numeric cell ("1250000.5",
 // "3.2E+15"). Only cells without a text type are asked (a text cell "1.250" is Indonesian-grouped
-// text, and the reader knows it from the cell's t attribute).
-func isMachineNumber(s string) bool {
+// text, and the reader knows it from the cell's t attribute). Bytes for the scanner, strings for tests.
+func isMachineNumber[T string | []byte](s T) bool {
 	dot := false
-	for i, c := range s {
-		switch {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
 		case c >= '0' && c <= '9':
 		case c == '-' && i == 0:
 		case c == '.' && !dot:

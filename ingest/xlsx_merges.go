@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -16,72 +15,6 @@ import (
 // unmarshals the whole worksheet into memory (and makes the following Rows() marshal it back), which
 // for a 200,000-row sheet cost seconds and gigabytes. <mergeCells> comes after <sheetData>, so the
 // scan skips the rows with a byte search and decodes only the tail.
-
-// sheetParts maps sheet names to their XML part in the zip (xl/workbook.xml + its relationships).
-func sheetParts(zr *zip.Reader) map[string]string {
-	read := func(name string) []byte {
-		for _, f := range zr.File {
-			if strings.EqualFold(strings.TrimPrefix(f.Name, "/"), name) {
-				rc, err := f.Open()
-				if err != nil {
-					return nil
-				}
-				defer rc.Close()
-				b, _ := io.ReadAll(io.LimitReader(rc, 16<<20))
-				return b
-			}
-		}
-		return nil
-	}
-	targets := map[string]string{}
-	dec := xml.NewDecoder(bytes.NewReader(read("xl/_rels/workbook.xml.rels")))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			break
-		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
-			var id, target string
-			for _, a := range se.Attr {
-				switch a.Name.Local {
-				case "Id":
-					id = a.Value
-				case "Target":
-					target = a.Value
-				}
-			}
-			if strings.HasPrefix(target, "/") {
-				target = strings.TrimPrefix(target, "/")
-			} else {
-				target = path.Clean("xl/" + target)
-			}
-			targets[id] = target
-		}
-	}
-	parts := map[string]string{}
-	dec = xml.NewDecoder(bytes.NewReader(read("xl/workbook.xml")))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			break
-		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "sheet" {
-			var name, rid string
-			for _, a := range se.Attr {
-				switch {
-				case a.Name.Local == "name":
-					name = a.Value
-				case a.Name.Local == "id" && a.Name.Space != "":
-					rid = a.Value
-				}
-			}
-			if t, ok := targets[rid]; ok {
-				parts[name] = t
-			}
-		}
-	}
-	return parts
-}
 
 // streamMerges returns the merged ranges of one sheet part (values are filled later from the grid).
 func streamMerges(zr *zip.Reader, part string) []Merge {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,16 +71,20 @@ func TestStreamMergesXML(t *testing.T) {
 		w.Write([]byte(body))
 	}
 	zw.Close()
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	path := filepath.Join(t.TempDir(), "gabung.xlsx")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	book, err := openXLSX(path, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts := sheetParts(zr)
-	if parts["Data"] != "xl/worksheets/lembar.xml" {
-		t.Fatalf("sheet parts: %v", parts)
+	defer book.Close()
+	if part, _ := book.sheetPart("Data"); part != "xl/worksheets/lembar.xml" {
+		t.Fatalf("sheet part: %q", part)
 	}
 	var got []string
-	for _, m := range streamMerges(zr, parts["Data"]) {
+	for _, m := range book.Merges("Data") {
 		got = append(got, fmt.Sprintf("r%d-%d c%d-%d", m.Row1, m.Row2, m.Col1, m.Col2))
 	}
 	sameList(t, "merges", got, []string{"r1-1 c0-2", "r10-10 c4-4"})

@@ -676,7 +676,7 @@ func (r *xlsxRows) readCell(col int, kind cellType) error {
 					v = inline
 				}
 			case cellNumber:
-				cell.machine = len(v) > 0 && isMachineNumberBytes(v)
+				cell.machine = len(v) > 0 && isMachineNumber(v)
 			}
 			if len(v) == 0 {
 				return nil
@@ -853,24 +853,6 @@ func atoiLoose(b []byte) int {
 		return -n
 	}
 	return n
-}
-
-// isMachineNumberBytes is isMachineNumber without converting the scanner's bytes to a string.
-func isMachineNumberBytes(s []byte) bool {
-	dot := false
-	for i, c := range s {
-		switch {
-		case c >= '0' && c <= '9':
-		case c == '-' && i == 0:
-		case c == '.' && !dot:
-			dot = true
-		case c == 'E' || c == 'e':
-			return i > 0
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // bstrDecode decodes the _xHHHH_ escapes OOXML uses for characters XML cannot carry, exactly as

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,8 +18,6 @@ import (
 // time is user+system of that process for the read alone. The streaming reader is measured with
 // klauspost's inflater (what openXLSX registers) and with compress/flate. PANTAU_BENCH_ROWS
 // overrides the row count.
-
-const xlsxStreamChildEnv = "PANTAU_XLSX_STREAM_CHILD"
 
 var xlsxStreamBenchOnce sync.Once
 
@@ -53,8 +50,8 @@ func runXLSXStreamComparison(b *testing.B, n int) {
 		b.Fatal(err)
 	}
 	child := func(mode, path string) benchResult {
-		cmd := exec.Command(self, "-test.run=^TestXLSXStreamChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), xlsxStreamChildEnv+"="+mode, "PANTAU_BENCH_FILE="+path)
+		cmd := exec.Command(self, "-test.run=^TestBenchChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), benchChildEnv+"="+mode, "PANTAU_BENCH_FILE="+path)
 		return runBenchProcess(cmd)
 	}
 	files := []struct{ path, what string }{{xlsx, "excelize StreamWriter: inline strings"}}
@@ -136,36 +133,6 @@ func libreOfficeCopy(b *testing.B, xlsx string) (string, error) {
 		return "", err
 	}
 	return out, nil
-}
-
-// TestXLSXStreamChild is one measurement of BenchmarkXLSXStream, in its own process.
-func TestXLSXStreamChild(t *testing.T) {
-	mode := os.Getenv(xlsxStreamChildEnv)
-	if mode == "" {
-		t.Skip("run by BenchmarkXLSXStream")
-	}
-	path := os.Getenv("PANTAU_BENCH_FILE")
-	var res benchResult
-	var err error
-	switch mode {
-	case "stream":
-		res, err = benchXLSXStream(path)
-	case "stream-stdflate":
-		xlsxInflater = nil
-		res, err = benchXLSXStream(path)
-	case "excelize":
-		res, err = benchExcelizeRaw(path)
-	default:
-		err = fmt.Errorf("unknown mode %q", mode)
-	}
-	if err != nil {
-		res.Err = err.Error()
-	}
-	if st, err := os.ReadFile("/proc/self/status"); err == nil {
-		res.PeakKB = procStatusKB(string(st), "VmHWM:")
-	}
-	j, _ := json.Marshal(res)
-	fmt.Printf("BENCH %s\n", j)
 }
 
 // benchXLSXStream reads the first sheet and counts the full-width data rows (the header excluded),
