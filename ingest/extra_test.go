@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -238,11 +239,7 @@ func TestTemplateFilledLoadsExactly(t *testing.T) {
 	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
 	}
-	s := ingest(t, ws, path, Options{})
-	if s.Accepted != 1 || s.RowsRead != 1 || len(s.Unrecognised) != 0 || len(s.Warnings) != 0 {
-		t.Fatalf("summary: %+v", s)
-	}
-	expect(t, laporan(t, ws, "3276060000000101", 2024), map[string]string{
+	want := map[string]string{
 		"nama_koperasi": "KSP Template Jaya", "nomor_badan_hukum": "123/BH/XIII.1/2010", "tanggal_badan_hukum": "2010-05-04",
 		"bentuk": "primer", "jenis": "simpan_pinjam", "kelompok": "karyawan", "kode_wilayah": "32.76.06.1002",
 		"tanggal_rat": "2025-03-15", "anggota_pria": "120", "anggota_wanita": "80", "jumlah_anggota": "200",
@@ -250,7 +247,29 @@ func TestTemplateFilledLoadsExactly(t *testing.T) {
 		"modal_sendiri": "3550000.50", "total_aset": "987654321.25", "shu": "-1500000.00",
 		"kas_bank": "1000000.00", "pinjaman_diberikan": "50000000.75", "atmr": "123456789.00", "shu_kotor": "-250000.00",
 		"manajemen_umum_ya": "12", "kelembagaan_ya": "6", "manajemen_likuiditas_ya": "3", "manajemen_aktiva_ya": "∅",
-	})
+	}
+	s := ingest(t, ws, path, Options{})
+	if s.Accepted != 1 || s.RowsRead != 1 || len(s.Unrecognised) != 0 || len(s.Warnings) != 0 {
+		t.Fatalf("summary: %+v", s)
+	}
+	expect(t, laporan(t, ws, "3276060000000101", 2024), want)
+	// The same filled template saved again by LibreOffice Calc (shared strings, its own styles and
+	// validations, as an office filling it in LibreOffice sends it) loads the same values.
+	if soffice, err := exec.LookPath("soffice"); err == nil {
+		dir := t.TempDir()
+		cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless", "--norestore",
+			"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", filepath.Join(dir, "lo"), path)
+		cmd.Env = append(os.Environ(), "HOME="+dir)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("soffice: %v\n%s", err, out)
+		}
+		ws2 := newWS(t)
+		s := ingest(t, ws2, filepath.Join(dir, "lo", "terisi.xlsx"), Options{})
+		if s.Accepted != 1 || s.RowsRead != 1 || len(s.Unrecognised) != 0 {
+			t.Fatalf("saved by LibreOffice: %+v", s)
+		}
+		expect(t, laporan(t, ws2, "3276060000000101", 2024), want)
+	}
 	// Every header of the template maps to its own field (the synonym table knows them all).
 	for _, fd := range append(laporanCols, kspCols...) {
 		if c := match(0, TemplateHeader(fd), nil); c.Field != fd.Name {
