@@ -96,6 +96,19 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 		return nil
 	}
 	err = ws.WH.WriteConn(ctx, func(conn *sql.Conn) error {
+		// The caller looked for the same bytes before reading them, outside the writer lock; another
+		// load of them may have committed since (two uploads of one file at once). Under the lock
+		// the answer is final: the same file is never counted twice.
+		if b.SHA256 != "" {
+			var prev int64
+			err := conn.QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status NOT IN ('uji', 'ditolak') ORDER BY id LIMIT 1`, b.SHA256).Scan(&prev)
+			if err == nil {
+				return alreadyReceived{prev}
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		if opt.Loader.resolve() == LoaderArrow {
 			var err error
 			if r.feed, err = feederFor(conn); err != nil {
@@ -133,6 +146,12 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 			return nil
 		})
 	})
+	var dup alreadyReceived
+	if errors.As(err, &dup) {
+		*sum = Summary{File: sum.File, SHA256: sum.SHA256, Kind: sum.Kind, SubmissionID: dup.id, Status: StatusDuplikat.String(),
+			Message: fmt.Sprintf("berkas yang sama persis sudah diterima sebagai kiriman #%d; tidak ada yang berubah", dup.id)}
+		return nil
+	}
 	if err != nil {
 		sum.SubmissionID = 0
 		var fe *FileError
@@ -144,6 +163,11 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 	sum.Status = StatusDiterima.String()
 	return nil
 }
+
+// alreadyReceived stops a load whose bytes were committed by another load meanwhile.
+type alreadyReceived struct{ id int64 }
+
+func (a alreadyReceived) Error() string { return fmt.Sprintf("sudah diterima sebagai kiriman #%d", a.id) }
 
 // chunkRows is how many rows are validated before they are written: enough for DuckDB to take them in
 // large batches, few enough that a chunk is a few MB of Go memory.

@@ -2,13 +2,16 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -323,5 +326,43 @@ func TestManyConflictsInBatches(t *testing.T) {
 	}
 	if got := tuples(2, 3); got != "(?, ?, ?), (?, ?, ?)" {
 		t.Errorf("tuples(2, 3) = %q", got)
+	}
+}
+
+// Two uploads of the same file at once: both look for its bytes before the writer lock, find nothing,
+// and queue for the lock. The second must see the first's commit and change nothing.
+func TestSameFileTwiceAtOnce(t *testing.T) {
+	ws := newWS(t)
+	path := filepath.Join(t.TempDir(), "kembar.csv")
+	os.WriteFile(path, []byte("NIK;Nama;Tahun Buku;Total Aset\n3276050000000301;Kop Kembar;2024;1.000\n3276050000000302;Kop Dua;2024;2.000\n"), 0o644)
+	results := make(chan *Summary, 2)
+	// Hold the writer lock while both ingests start, so both pass their first look and wait for it.
+	err := ws.WH.WriteConn(context.Background(), func(*sql.Conn) error {
+		for i := 0; i < 2; i++ {
+			go func() {
+				s, err := IngestFile(context.Background(), ws, path, Options{})
+				if err != nil {
+					t.Error(err)
+				}
+				results <- s
+			}()
+		}
+		time.Sleep(500 * time.Millisecond)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := <-results, <-results
+	statuses := []string{a.Status, b.Status}
+	sort.Strings(statuses)
+	if statuses[0] != "diterima" || statuses[1] != "duplikat" {
+		t.Errorf("statuses %v, want one diterima and one duplikat", statuses)
+	}
+	if n := count(t, ws, `SELECT count(*) FROM ops.submissions`); n != 1 {
+		t.Errorf("%d submissions, want 1", n)
+	}
+	if n := count(t, ws, `SELECT count(*) FROM raw.laporan`); n != 2 {
+		t.Errorf("raw.laporan has %d rows, want 2 (the file once)", n)
 	}
 }
