@@ -167,7 +167,9 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 // alreadyReceived stops a load whose bytes were committed by another load meanwhile.
 type alreadyReceived struct{ id int64 }
 
-func (a alreadyReceived) Error() string { return fmt.Sprintf("sudah diterima sebagai kiriman #%d", a.id) }
+func (a alreadyReceived) Error() string {
+	return fmt.Sprintf("sudah diterima sebagai kiriman #%d", a.id)
+}
 
 // chunkRows is how many rows are validated before they are written: enough for DuckDB to take them in
 // large batches, few enough that a chunk is a few MB of Go memory.
