@@ -155,7 +155,7 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 	defer cleanup()
 	b := p.batch
 	b.Source, b.SHA256, b.Size = opt.Source, hash, size
-	err = runLoad(ctx, ws, b, opt, sum, p.each)
+	err = runLoad(ctx, ws, b, opt, sum, true, p.each)
 	var fe *FileError
 	if errors.As(err, &fe) {
 		// The file broke half-way (a corrupt row, a limit): nothing of it was written.

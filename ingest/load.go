@@ -62,7 +62,9 @@ func recordRejected(ctx context.Context, ws *workspace.Workspace, opt Options, n
 // Process validates a batch and, unless DryRun, loads it in one transaction: ops.submissions, every
 // row in raw.rows, accepted rows in raw.laporan, problems in ops.quarantine. All of it or nothing.
 func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary) error {
-	return runLoad(ctx, ws, b, opt, sum, func(add func(*Input) error) error {
+	// API batches are looked up by their callers, who know what "the same" means for them (a push
+	// is the same only from the same token): no second look here.
+	return runLoad(ctx, ws, b, opt, sum, false, func(add func(*Input) error) error {
 		for i := range b.Inputs {
 			if err := add(&b.Inputs[i]); err != nil {
 				return err
@@ -80,7 +82,7 @@ func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 //
 // The writer lock is held while the file is read: DuckDB has one writer anyway, and reading inside the
 // transaction is what lets the rows stream instead of waiting in memory.
-func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary, feed func(add func(*Input) error) error) error {
+func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary, recheck bool, feed func(add func(*Input) error) error) error {
 	r, err := newRun(ctx, ws, b, opt, sum)
 	if err != nil {
 		return err
@@ -96,10 +98,10 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 		return nil
 	}
 	err = ws.WH.WriteConn(ctx, func(conn *sql.Conn) error {
-		// The caller looked for the same bytes before reading them, outside the writer lock; another
-		// load of them may have committed since (two uploads of one file at once). Under the lock
-		// the answer is final: the same file is never counted twice.
-		if b.SHA256 != "" {
+		// With recheck (files), the caller looked for the same bytes before reading them, outside the
+		// writer lock; another load of them may have committed since (two uploads of one file at
+		// once). Under the lock the answer is final: the same file is never counted twice.
+		if recheck && b.SHA256 != "" {
 			var prev int64
 			err := conn.QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status NOT IN ('uji', 'ditolak') ORDER BY id LIMIT 1`, b.SHA256).Scan(&prev)
 			if err == nil {
