@@ -92,8 +92,7 @@ func arrowType(k fields.Kind) arrow.DataType {
 }
 
 // appendRowsArrow loads raw.rows and raw.laporan from Arrow record batches through f's views.
-// With consume, each row's cells (file rows) and values are dropped once they are in a batch.
-func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, recs []*Record, status []rowStatus, consume bool) error {
+func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, recs []*Record, status []rowStatus) error {
 	all := make([]int, len(recs))
 	var accepted []int
 	for i := range recs {
@@ -111,9 +110,6 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 		b.Field(2).(*array.Int32Builder).Append(int32(r.Row))
 		b.Field(3).(*array.StringBuilder).BinaryBuilder.Append(cells)
 		b.Field(4).(*array.StringBuilder).Append(status[i].String())
-		if consume && r.src != nil && r.src.cols != nil {
-			r.src.cells, r.src.machine = nil, nil
-		}
 	})
 	if err := insertArrow(ctx, conn, f.rows, "raw.rows"); err != nil {
 		return fmt.Errorf("raw.rows: %w", err)
@@ -144,9 +140,6 @@ func appendRowsArrow(ctx context.Context, conn *sql.Conn, f *feeder, id int64, r
 		b.Field(2).(*array.Int32Builder).Append(int32(r.Row))
 		for _, j := range idx {
 			appendValue(b.Field(3+j), dense[j], fieldKinds[j])
-		}
-		if consume {
-			r.vals = nil
 		}
 	})
 	f.laporan.absent = f.laporan.absent[:0]

@@ -83,7 +83,7 @@ func Process(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 // The writer lock is held while the file is read: DuckDB has one writer anyway, and reading inside the
 // transaction is what lets the rows stream instead of waiting in memory.
 func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary, recheck bool, feed func(add func(*Input) error) error) error {
-	r, err := newRun(ctx, ws, b, opt, sum)
+	r, err := newRun(ctx, ws, b, sum)
 	if err != nil {
 		return err
 	}
@@ -180,9 +180,7 @@ var chunkRows = 4096
 // loadRun validates rows one at a time and writes them in chunks.
 type loadRun struct {
 	ctx  context.Context
-	ws   *workspace.Workspace
 	b    *Batch
-	opt  Options
 	sum  *Summary
 	rc   *rowContext
 	conn *sql.Conn // nil in a dry run
@@ -212,7 +210,7 @@ type loadRun struct {
 	hash        maphash.Hash
 }
 
-func newRun(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options, sum *Summary) (*loadRun, error) {
+func newRun(ctx context.Context, ws *workspace.Workspace, b *Batch, sum *Summary) (*loadRun, error) {
 	sum.Kind = b.Kind.String()
 	sum.Unrecognised = b.Unrecognised
 	res, err := resolverFor(ws.Config.Kantor.Wilayah)
@@ -224,7 +222,7 @@ func newRun(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options,
 		return nil, err
 	}
 	rc := &rowContext{kind: b.Kind, date1904: b.Date1904, resolver: res, nikByBH: nikByBH, now: time.Now().UTC(), labels: b.Labels}
-	return &loadRun{ctx: ctx, ws: ws, b: b, opt: opt, sum: sum, rc: rc, totals: map[string]*runningTotals{},
+	return &loadRun{ctx: ctx, b: b, sum: sum, rc: rc, totals: map[string]*runningTotals{},
 		seen: map[dupKey]dupSeen{}, groups: map[dupKey]*dupGroup{}}, nil
 }
 
@@ -296,7 +294,7 @@ func (r *loadRun) flush() error {
 	recs, status := r.chunk, r.status[r.base:r.base+len(r.chunk)]
 	var err error
 	if r.feed != nil {
-		err = appendRowsArrow(r.ctx, r.conn, r.feed, r.id, recs, status, false)
+		err = appendRowsArrow(r.ctx, r.conn, r.feed, r.id, recs, status)
 	} else {
 		err = appendRows(r.conn, r.id, recs, status)
 	}
@@ -473,7 +471,8 @@ type sheetStart struct {
 	sheet string
 }
 
-// valuesHash hashes a record's values in field order (times by instant, as sameValues compared them).
+// valuesHash hashes a record's values in field order (times by instant, so equal times in other
+// zones are the same value).
 func (r *loadRun) valuesHash(rec *Record) uint64 {
 	r.dense = rec.Values(r.dense)
 	h := &r.hash
@@ -622,24 +621,6 @@ func sheetPrefix(sheet string) string {
 		return ""
 	}
 	return fmt.Sprintf("lembar %q, ", sheet)
-}
-
-func sameValues(a, b *Record) bool {
-	av, bv := a.Values(nil), b.Values(nil)
-	for i := range av {
-		x, y := av[i], bv[i]
-		if tx, ok := x.(time.Time); ok {
-			ty, ok := y.(time.Time)
-			if !ok || !tx.Equal(ty) {
-				return false
-			}
-			continue
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 func loadNikByBH(ctx context.Context, ws *workspace.Workspace) (map[string]string, error) {
