@@ -14,7 +14,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -129,12 +128,10 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 		return sum, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
 	}
 	sum.SHA256 = hash
-	if prev, err := findSubmission(ctx, ws, hash); err != nil {
+	if prev, err := FindSubmission(ctx, ws.WH.DB(), hash); err != nil {
 		return sum, err
 	} else if prev > 0 {
-		sum.SubmissionID = prev
-		sum.Status = StatusDuplikat.String()
-		sum.Message = fmt.Sprintf("berkas yang sama persis sudah diterima sebagai kiriman #%d; tidak ada yang berubah", prev)
+		received(sum, prev)
 		sum.Duration = time.Since(start)
 		return sum, nil
 	}

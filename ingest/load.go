@@ -37,16 +37,25 @@ const (
 	rowSkipped
 )
 
-// findSubmission returns the id of an earlier submission with the same content hash, or 0. A file
+// FindSubmission returns the id of an earlier submission with the same content hash, or 0. A file
 // that was rejected as a whole is read again (the reason is reported again, and a limit raised or
-// LibreOffice installed since may let it in).
-func findSubmission(ctx context.Context, ws *workspace.Workspace, hash string) (int64, error) {
+// LibreOffice installed since may let it in). q is the pool, or the writer's connection for the final
+// look under the writer lock.
+func FindSubmission(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, hash string) (int64, error) {
 	var id int64
-	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status NOT IN ('uji', 'ditolak') ORDER BY id LIMIT 1`, hash).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status NOT IN ('uji', 'ditolak') ORDER BY id LIMIT 1`, hash).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
 	return id, err
+}
+
+// received makes sum say that its bytes were received before as submission id.
+func received(sum *Summary, id int64) {
+	*sum = Summary{File: sum.File, SHA256: sum.SHA256, Kind: sum.Kind, SubmissionID: id, Status: StatusDuplikat.String(),
+		Message: fmt.Sprintf("berkas yang sama persis sudah diterima sebagai kiriman #%d; tidak ada yang berubah", id)}
 }
 
 // recordRejected keeps a trace of a file that could not be read at all.
@@ -102,13 +111,12 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 		// writer lock; another load of them may have committed since (two uploads of one file at
 		// once). Under the lock the answer is final: the same file is never counted twice.
 		if recheck && b.SHA256 != "" {
-			var prev int64
-			err := conn.QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status NOT IN ('uji', 'ditolak') ORDER BY id LIMIT 1`, b.SHA256).Scan(&prev)
-			if err == nil {
-				return alreadyReceived{prev}
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
+			prev, err := FindSubmission(ctx, conn, b.SHA256)
+			if err != nil {
 				return err
+			}
+			if prev > 0 {
+				return alreadyReceived{prev}
 			}
 		}
 		if opt.Loader.resolve() == LoaderArrow {
@@ -150,8 +158,7 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 	})
 	var dup alreadyReceived
 	if errors.As(err, &dup) {
-		*sum = Summary{File: sum.File, SHA256: sum.SHA256, Kind: sum.Kind, SubmissionID: dup.id, Status: StatusDuplikat.String(),
-			Message: fmt.Sprintf("berkas yang sama persis sudah diterima sebagai kiriman #%d; tidak ada yang berubah", dup.id)}
+		received(sum, dup.id)
 		return nil
 	}
 	if err != nil {

@@ -190,7 +190,7 @@ func Pull(ctx context.Context, ws *workspace.Workspace, src *config.Sumber, opt 
 			}
 			return res, err
 		}
-		prev, err := findSubmission(ctx, ws, b.SHA256)
+		prev, err := ingest.FindSubmission(ctx, ws.WH.DB(), b.SHA256)
 		if err != nil {
 			return res, err
 		}
@@ -253,16 +253,6 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// findSubmission: an earlier submission with the same bytes, or 0.
-func findSubmission(ctx context.Context, ws *workspace.Workspace, hash string) (int64, error) {
-	var id int64
-	err := ws.WH.DB().QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status <> 'uji' ORDER BY id LIMIT 1`, hash).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return id, err
 }
 
 // All pulls the named sources (every configured one when names is empty). A source that fails does
