@@ -15,48 +15,9 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-type csvReader struct{}
-
-// Read reads a whole CSV into one grid (tests and the fuzzer; ingest streams through csvSource).
-func (csvReader) Read(path string, lim Limits) ([]Grid, error) {
-	src, err := openCSVSource(path, lim)
-	if err != nil {
-		return nil, err
-	}
-	g, err := collectGrid(src, filepath.Base(path), "", lim)
-	if err != nil {
-		return nil, err
-	}
-	return []Grid{g}, nil
-}
-
 // ParseCSV parses CSV bytes into one grid (exported for the fuzzer and the API path).
 func ParseCSV(b []byte, name string, lim Limits) (Grid, error) {
-	src, err := newCSVSource(b, name)
-	if err != nil {
-		return Grid{}, err
-	}
-	return collectGrid(src, name, "", lim)
-}
-
-// collectGrid reads a source's sheet whole, applying the limits.
-func collectGrid(src source, file, sheet string, lim Limits) (Grid, error) {
-	it, err := src.Rows(sheet)
-	if err != nil {
-		return Grid{}, err
-	}
-	read := 0
-	rows := newSheetRows(it, file, sheet, lim, &read)
-	defer rows.Close()
-	g := Grid{Sheet: sheet, Merges: src.Merges(sheet), Date1904: src.Date1904()}
-	for rows.Next() {
-		g.Rows = append(g.Rows, rows.Row())
-	}
-	if err := rows.Err(); err != nil {
-		return Grid{}, err
-	}
-	g.Truncated = rows.truncated
-	return g, nil
+	return collectGrid(newCSVSource(b, name), name, "", lim)
 }
 
 // csvSource is a CSV file as one unnamed sheet, read record by record from the file (never whole).
@@ -88,9 +49,9 @@ func openCSVSource(path string, lim Limits) (source, error) {
 	return &csvSource{name: name, open: open, cp1252: !valid}, nil
 }
 
-func newCSVSource(b []byte, name string) (*csvSource, error) {
+func newCSVSource(b []byte, name string) *csvSource {
 	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	return &csvSource{name: name, open: open, cp1252: !utf8.Valid(bytes.TrimPrefix(b, utf8BOM))}, nil
+	return &csvSource{name: name, open: open, cp1252: !utf8.Valid(bytes.TrimPrefix(b, utf8BOM))}
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")

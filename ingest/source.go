@@ -39,6 +39,26 @@ func openSource(path, kind string, lim Limits) (source, error) {
 	return nil, unsupported(kind)
 }
 
+// collectGrid reads a source's sheet whole, applying the limits.
+func collectGrid(src source, file, sheet string, lim Limits) (Grid, error) {
+	it, err := src.Rows(sheet)
+	if err != nil {
+		return Grid{}, err
+	}
+	read := 0
+	rows := newSheetRows(it, file, sheet, lim, &read)
+	defer rows.Close()
+	g := Grid{Sheet: sheet, Merges: src.Merges(sheet), Date1904: src.Date1904()}
+	for rows.Next() {
+		g.Rows = append(g.Rows, rows.Row())
+	}
+	if err := rows.Err(); err != nil {
+		return Grid{}, err
+	}
+	g.Truncated = rows.truncated
+	return g, nil
+}
+
 // sheetRows applies Limits to a sheet's rows: empty rows are skipped (and a long run of them ends the
 // sheet with a warning), too many rows is an error naming the sheet, and progress is reported.
 type sheetRows struct {
