@@ -168,31 +168,26 @@ type Input struct {
 	machine []bool
 }
 
-// colMap is a sheet's columns: the canonical field (or "") and the label per column, and the columns
-// of each field (by name, and by index in fields.All() for the hot path).
+// colMap is a sheet's columns: the label per column (for raw.rows) and the columns of each canonical
+// field, by its index in fields.All().
 type colMap struct {
-	field, label []string
-	byField      map[string][]int
-	byIndex      [][]int // fields.All() index → columns
-	present      []int   // fields.All() indexes that have a column, in fields.All() order
-	used         map[string]bool
+	label   []string
+	byIndex [][]int         // fields.All() index → columns
+	present []int           // fields.All() indexes that have a column, in fields.All() order
+	used    map[string]bool // labels taken (see add)
 }
 
 func newColMap(lay Layout, width int) *colMap {
 	width = max(width, len(lay.Columns))
-	m := &colMap{byField: map[string][]int{}, byIndex: make([][]int, len(fields.All())), used: map[string]bool{}}
+	m := &colMap{byIndex: make([][]int, len(fields.All())), used: map[string]bool{}}
 	for i := 0; i < width; i++ {
 		label, field := "", ""
 		if i < len(lay.Columns) {
 			label, field = lay.Columns[i].Label, lay.Columns[i].Field
 		}
 		m.add(label)
-		if field != "" {
-			m.field[i] = field
-			m.byField[field] = append(m.byField[field], i)
-			if fi, ok := fieldIndex[field]; ok {
-				m.byIndex[fi] = append(m.byIndex[fi], i)
-			}
+		if fi, ok := fieldIndex[field]; ok {
+			m.byIndex[fi] = append(m.byIndex[fi], i)
 		}
 	}
 	for fi, cols := range m.byIndex {
@@ -218,7 +213,6 @@ func (m *colMap) add(label string) {
 	}
 	m.used[label] = true
 	m.label = append(m.label, label)
-	m.field = append(m.field, "")
 }
 
 // labelAt is column i's label (see add); rows may be wider than the header, and the map grows as
@@ -239,13 +233,11 @@ func (in *Input) text(field string) (string, bool) {
 		v, ok := in.Text[field]
 		return v, ok
 	}
-	v, ok := "", false
-	for _, i := range in.cols.byField[field] {
-		if i < len(in.cells) && strings.TrimSpace(in.cells[i]) != "" {
-			v, ok = in.cells[i], true
-		}
+	fi, ok := fieldIndex[field]
+	if !ok {
+		return "", false
 	}
-	return v, ok
+	return in.textAt(fi)
 }
 
 // textAt is text for the field at fields.All() index fi.
@@ -282,13 +274,8 @@ func (in *Input) isMachine(field string) bool {
 	if in.cols == nil {
 		return in.Machine[field]
 	}
-	m := false
-	for _, i := range in.cols.byField[field] {
-		if i < len(in.cells) && strings.TrimSpace(in.cells[i]) != "" {
-			m = i < len(in.machine) && in.machine[i]
-		}
-	}
-	return m
+	fi, ok := fieldIndex[field]
+	return ok && in.isMachineAt(fi)
 }
 
 func (in *Input) cellMap() map[string]string {
@@ -314,9 +301,9 @@ func (in *Input) fieldNames() []string {
 		return out
 	}
 	var out []string
-	for f := range in.cols.byField {
-		if _, ok := in.text(f); ok {
-			out = append(out, f)
+	for _, fi := range in.cols.present {
+		if _, ok := in.textAt(fi); ok {
+			out = append(out, fields.All()[fi].Name)
 		}
 	}
 	return out
