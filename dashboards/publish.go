@@ -3,7 +3,10 @@
 // every asset (ECharts, fonts, logo) copied beside them so they open offline from file://.
 //
 // The site is built in a temporary folder next to the target and swapped in only when the whole
-// build succeeded, so a failed build leaves the last good site in place. See README.md.
+// build succeeded, so a failed build leaves the last good site in place; build folders a killed
+// publish left behind are removed by the next. The target is checked by internal/outpath first: never
+// the workspace, data/, inbox/, archive/, or a non-empty folder without the marker (.pantau-site)
+// every site carries. See README.md.
 package dashboards
 
 import (
@@ -18,6 +21,7 @@ import (
 	"time"
 
 	"github.com/pantau-koperasi/pantau/internal/config"
+	"github.com/pantau-koperasi/pantau/internal/outpath"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
@@ -67,7 +71,9 @@ func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Res
 	if out == "" {
 		out = cfg.Abs(cfg.Paths.Public)
 	}
-	out, err := filepath.Abs(out)
+	// The output (-o, paths.public or publish.publik) is replaced whole: never the workspace, its
+	// data, inbox or archive, nor a folder of someone else's files.
+	out, err := outpath.FromConfig(cfg).Site(out)
 	if err != nil {
 		return Result{}, err
 	}
@@ -76,11 +82,15 @@ func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Res
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return res, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+"-build-")
+	removeStaleBuilds(out, ws.Log.Warn)
+	tmp, err := os.MkdirTemp(parent, buildPrefix(out))
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(tmp)
+	if err := outpath.MarkSite(tmp); err != nil {
+		return res, err
+	}
 
 	s, err := newSrc(ctx, ws.WH.DB())
 	if err != nil {
@@ -162,6 +172,35 @@ func finish(tmp, out string, res *Result, start time.Time) error {
 	}
 	res.Duration = time.Since(start)
 	return nil
+}
+
+// buildPrefix names the temporary folders a publish to out builds in, beside it: .public-build-123
+// (and .public-build-123-old, the previous site while it is swapped out).
+func buildPrefix(out string) string { return "." + filepath.Base(out) + "-build-" }
+
+// removeStaleBuilds deletes the build folders of a publish to out that was killed before it could
+// clean up (kill -9, power loss). Only real folders named exactly like ours are touched:
+// .<name>-build-<digits>, optionally followed by -old.
+func removeStaleBuilds(out string, warn func(msg string, args ...any)) {
+	parent := filepath.Dir(out)
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	prefix := buildPrefix(out)
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || e.Type()&fs.ModeType != fs.ModeDir {
+			continue
+		}
+		rest = strings.TrimSuffix(rest, "-old")
+		if rest == "" || strings.Trim(rest, "0123456789") != "" {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil {
+			warn("folder build lama tidak bisa dihapus", "folder", filepath.Join(parent, e.Name()), "galat", err)
+		}
+	}
 }
 
 // swap moves the old site aside, the new one in, then drops the old: two renames in one folder, so a

@@ -635,3 +635,125 @@ func TestIndonesianLabels(t *testing.T) {
 		}
 	}
 }
+
+// The output of a publish — -o, paths.public, publish.publik — is never the workspace, its data,
+// inbox or archive, nor a folder of someone else's files; nothing is touched when it is refused.
+func TestPublishRefusesProtectedOutput(t *testing.T) {
+	ctx := context.Background()
+	root := filepath.Join(t.TempDir(), "ws")
+	ws, _, err := workspace.Init(ctx, root, "32.76", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	t.Chdir(root)
+	os.MkdirAll("archive/2025/01", 0o755)
+	os.WriteFile("archive/2025/01/4-laporan.xlsx", []byte("asli"), 0o644)
+	os.WriteFile("inbox/kop.csv", []byte("NIK;Nama\n"), 0o644)
+	os.MkdirAll("catatan", 0o755)
+	os.WriteFile("catatan/rapat.txt", []byte("jangan hapus"), 0o644)
+	keep := map[string][]byte{}
+	for _, f := range []string{"pantau.toml", "data/pantau.duckdb", "archive/2025/01/4-laporan.xlsx", "inbox/kop.csv", "catatan/rapat.txt"} {
+		keep[f] = []byte(read(t, f))
+	}
+	for _, c := range []struct{ dir, why string }{
+		{".", "adalah folder workspace"},
+		{"./", "adalah folder workspace"},
+		{"..", "memuat folder workspace"},
+		{"data", "adalah folder gudang data"},
+		{"data/../data", "adalah folder gudang data"},
+		{"data/pantau.duckdb", "adalah berkas gudang data DuckDB"},
+		{"pantau.toml", "adalah pantau.toml"},
+		{"archive", "adalah arsip"},
+		{"inbox", "adalah kotak masuk"},
+		{"inbox/situs", "berada di dalam kotak masuk"},
+		{"catatan", "tidak dibuat pantau publish"},
+	} {
+		_, err := dashboards.PublishResult(ctx, ws, dashboards.Options{Dir: c.dir})
+		if err == nil || !strings.Contains(err.Error(), `"`+c.dir+`"`) || !strings.Contains(err.Error(), c.why) {
+			t.Errorf("publish -o %s: %v, want a refusal saying %q", c.dir, err, c.why)
+		}
+	}
+	// The same holes through pantau.toml: paths.public, and publish.publik in the scheduled publish.
+	cfg := *ws.Config
+	cfg.Paths.Public = "."
+	w := *ws
+	w.Config = &cfg
+	if _, err := dashboards.PublishResult(ctx, &w, dashboards.Options{}); err == nil || !strings.Contains(err.Error(), "adalah folder workspace") {
+		t.Errorf("paths.public = \".\": %v", err)
+	}
+	cfg.Paths.Public = "public"
+	cfg.Publish.Publik = "archive"
+	if err := pipeline.Run(ctx, &w, "test", pipeline.Publish); err == nil || !strings.Contains(err.Error(), `"`+filepath.Join(root, "archive")+`" adalah arsip`) {
+		t.Errorf("publish.publik = \"archive\": %v", err)
+	}
+	for f, want := range keep {
+		if got := read(t, f); got != string(want) {
+			t.Errorf("%s changed", f)
+		}
+	}
+	if _, err := os.Stat("public/index.html"); err != nil {
+		t.Errorf("the internal site of the scheduled publish: %v", err)
+	}
+}
+
+// Publish marks its site, replaces it on the next run, and removes the build folders a killed
+// publish left behind — only those.
+func TestPublishMarkerAndStaleBuilds(t *testing.T) {
+	ctx := context.Background()
+	ws, _, err := workspace.Init(ctx, filepath.Join(t.TempDir(), "ws"), "32.76", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	base := t.TempDir()
+	site := filepath.Join(base, "site")
+	if _, err := dashboards.PublishResult(ctx, ws, dashboards.Options{Dir: site}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{".pantau-site", "index.html", "assets/echarts.min.js"} {
+		fi, err := os.Stat(filepath.Join(site, f))
+		if err != nil || fi.Mode().Perm() != 0o644 {
+			t.Fatalf("%s: %v %v, want mode 644", f, fi, err)
+		}
+	}
+	// What a kill -9 leaves: a build folder and the previous site moved aside. Look-alikes stay.
+	mk := func(rel string) {
+		os.MkdirAll(filepath.Join(base, rel), 0o755)
+		os.WriteFile(filepath.Join(base, rel, "index.html"), []byte(rel), 0o644)
+	}
+	mk(".site-build-123")
+	mk(".site-build-4242-old")
+	mk(".site-build-abc")
+	mk(".situs-build-1")
+	mk("milik-orang")
+	os.Symlink(filepath.Join(base, "milik-orang"), filepath.Join(base, ".site-build-77"))
+	os.WriteFile(filepath.Join(base, ".site-build-88"), []byte("berkas, bukan folder"), 0o644)
+	os.WriteFile(filepath.Join(site, "index.html"), []byte("situs lama"), 0o644)
+	if _, err := dashboards.PublishResult(ctx, ws, dashboards.Options{Dir: site}); err != nil {
+		t.Fatalf("second publish to the same folder: %v", err)
+	}
+	if read(t, filepath.Join(site, "index.html")) == "situs lama" {
+		t.Error("the second publish did not replace the site")
+	}
+	var left []string
+	ents, _ := os.ReadDir(base)
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	want := []string{".site-build-77", ".site-build-88", ".site-build-abc", ".situs-build-1", "milik-orang", "site"}
+	if strings.Join(left, " ") != strings.Join(want, " ") {
+		t.Errorf("after publish the folder holds %v, want %v", left, want)
+	}
+	if read(t, filepath.Join(base, "milik-orang", "index.html")) != "milik-orang" {
+		t.Error("the folder behind a look-alike link was touched")
+	}
+	// A folder of someone else's files is refused, whole.
+	other := filepath.Join(base, "milik-orang")
+	if _, err := dashboards.PublishResult(ctx, ws, dashboards.Options{Dir: other}); err == nil || !strings.Contains(err.Error(), "tidak dibuat pantau publish") {
+		t.Fatalf("publish into a foreign folder: %v", err)
+	}
+	if read(t, filepath.Join(other, "index.html")) != "milik-orang" {
+		t.Error("the refused folder was changed")
+	}
+}
