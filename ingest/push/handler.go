@@ -41,11 +41,15 @@ const (
 	PathOpenAPI = "/api/v1/openapi.json"
 )
 
+// MaxIdempotencyKey is the longest Idempotency-Key accepted, in characters. It is the one limit:
+// openapi.json's maxLength is generated from it (TestOpenAPIFields), and TestIdempotencyKeyLimit
+// holds the handler to both.
+const MaxIdempotencyKey = 200
+
 // Options of the handler; zero values fall back to pantau.toml.
 type Options struct {
 	MaxBodyBytes int64 // default serve.max_upload_mb
 	MaxRows      int   // default api.max_rows_per_request
-	MaxKeyLength int   // default api.max_idempotency_key
 	Log          *slog.Logger
 	// WriterLock, when set, is the server's global writer lock (the one its jobs hold: a transform
 	// must not see a load appear half-way). A request waits for it up to LockWait, then is answered
@@ -57,9 +61,10 @@ type Options struct {
 type handler struct {
 	ws  *workspace.Workspace
 	opt Options
-	// mu serialises requests from authentication to answer. Reports arrive a few a day per
-	// cooperative, so this costs nothing, and it keeps a request's reads (token, idempotency key,
-	// earlier submissions) from overlapping another request's load: DuckDB 1.1 (go-duckdb 1.8.2)
+	// mu serialises the token lookup, and each request from the reading of its body to the answer
+	// (the body is read outside it). Reports arrive a few a day per cooperative, so this costs
+	// nothing, and it keeps a request's reads (token, idempotency key, earlier submissions) from
+	// overlapping another request's load: DuckDB 1.1 (go-duckdb 1.8.2)
 	// has a race between an append on one connection and a scan on another (duckdb/duckdb#19570),
 	// which TestIdempotencyConcurrent hit as NULLs through a WHERE … IS NOT NULL and as an Arrow
 	// insert that read nothing.
@@ -74,9 +79,6 @@ func NewHandler(ws *workspace.Workspace, opt Options) http.Handler {
 	if opt.MaxRows <= 0 {
 		opt.MaxRows = ws.Config.API.MaxRowsPerRequest
 	}
-	if opt.MaxKeyLength <= 0 {
-		opt.MaxKeyLength = ws.Config.API.MaxKeyLength
-	}
 	if opt.LockWait <= 0 {
 		opt.LockWait = 3 * time.Second
 	}
@@ -85,6 +87,12 @@ func NewHandler(ws *workspace.Workspace, opt Options) http.Handler {
 	}
 	if opt.Log == nil {
 		opt.Log = slog.Default()
+	}
+	if n := ws.Config.API.MaxKeyLength; n != 0 && n != MaxIdempotencyKey {
+		// The published contract (openapi.json) says MaxIdempotencyKey; a server that took more or
+		// less would refuse keys the document allows, or take keys it forbids.
+		opt.Log.Warn("push: api.max_idempotency_key is ignored; the API takes keys up to the length its OpenAPI document states",
+			"configured", n, "limit", MaxIdempotencyKey)
 	}
 	h := &handler{ws: ws, opt: opt}
 	mux := http.NewServeMux()
@@ -180,7 +188,14 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	// Who is asking comes first, and nothing of the body is read until the token is known to be
+	// live: a client without one costs the server no memory (net/http closes the connection after
+	// the answer instead of draining a large body).
 	bearer, ok := bearerToken(w, r)
+	if !ok {
+		return
+	}
+	tok, ok := h.auth(w, r, bearer)
 	if !ok {
 		return
 	}
@@ -190,21 +205,14 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := r.Header.Get("Idempotency-Key")
-	if key != "" && (len(key) > h.opt.MaxKeyLength || !printable(key)) {
+	if key != "" && (len(key) > MaxIdempotencyKey || !printable(key)) {
 		writeError(w, http.StatusBadRequest, "kunci_idempotensi_salah",
-			fmt.Sprintf("Idempotency-Key harus teks ASCII tanpa spasi kendali, paling panjang %d karakter", h.opt.MaxKeyLength), nil)
+			fmt.Sprintf("Idempotency-Key harus teks ASCII tanpa spasi kendali, paling panjang %d karakter", MaxIdempotencyKey), nil)
 		return
 	}
 	// The body is read before taking the lock, so a slow client holds up no one else.
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opt.MaxBodyBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			writeError(w, http.StatusRequestEntityTooLarge, "terlalu_besar",
-				fmt.Sprintf("isi permintaan melebihi batas %d byte; kirim laporan dalam beberapa permintaan", h.opt.MaxBodyBytes), nil)
-			return
-		}
-		writeError(w, http.StatusBadRequest, "isi_tidak_terbaca", "isi permintaan tidak dapat dibaca: "+err.Error(), nil)
+	body, ok := h.readBody(w, r)
+	if !ok {
 		return
 	}
 	h.mu.Lock()
@@ -220,10 +228,6 @@ func (h *handler) laporan(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		defer release()
-	}
-	tok, ok := h.auth(w, r, bearer)
-	if !ok {
-		return
 	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
@@ -321,9 +325,13 @@ func bearerToken(w http.ResponseWriter, r *http.Request) (string, bool) {
 	return strings.TrimSpace(tok), true
 }
 
-// auth finds the live token; it answers 401 itself when the token is unknown or revoked.
+// auth finds the live token; it answers 401 itself when the token is unknown or revoked. The lookup
+// is a scan, so it runs under mu, away from another request's load (see handler.mu); it does not wait
+// for the writer lock, so a client without a live token is answered 401 at once even while a job runs.
 func (h *handler) auth(w http.ResponseWriter, r *http.Request, bearer string) (*Token, bool) {
+	h.mu.Lock()
 	t, err := authenticate(r.Context(), h.ws.WH, bearer)
+	h.mu.Unlock()
 	if err != nil {
 		h.fail(w, err)
 		return nil, false
@@ -334,6 +342,38 @@ func (h *handler) auth(w http.ResponseWriter, r *http.Request, bearer string) (*
 		return nil, false
 	}
 	return t, true
+}
+
+// readBody reads the request body through the limit (serve.max_upload_mb): a Content-Length over
+// it is refused before a byte is read, and a body that turns out longer (chunked, or a short
+// Content-Length) is cut off one byte past it. Either way the answer is 413 in the error shape of
+// openapi.json, and nothing is stored. It answers itself when it returns false.
+func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	limit := h.opt.MaxBodyBytes
+	if r.ContentLength > limit {
+		tooLarge(w, limit)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			tooLarge(w, limit)
+			return nil, false
+		}
+		writeError(w, http.StatusBadRequest, "isi_tidak_terbaca", "isi permintaan tidak dapat dibaca: "+err.Error(), nil)
+		return nil, false
+	}
+	return body, true
+}
+
+func tooLarge(w http.ResponseWriter, limit int64) {
+	size := fmt.Sprintf("%d byte", limit)
+	if limit >= 1<<20 && limit%(1<<20) == 0 {
+		size = fmt.Sprintf("%d MB", limit>>20)
+	}
+	writeError(w, http.StatusRequestEntityTooLarge, "terlalu_besar",
+		fmt.Sprintf("isi permintaan melebihi batas %s (serve.max_upload_mb); kirim laporan dalam beberapa permintaan", size), nil)
 }
 
 // replay answers a retried request from the first answer to its Idempotency-Key; the same key with

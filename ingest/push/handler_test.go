@@ -52,9 +52,10 @@ func router(t *testing.T) routers.Router {
 }
 
 type env struct {
-	ws  *workspace.Workspace
-	srv *httptest.Server
-	rt  routers.Router
+	ws     *workspace.Workspace
+	srv    *httptest.Server
+	rt     routers.Router
+	before map[string]int // tableCounts before the last send
 }
 
 func newEnv(t *testing.T, opt Options) *env {
@@ -324,9 +325,9 @@ func TestRefusals(t *testing.T) {
 		}, "nik;nama\n", 415, "jenis_isi_salah", true},
 		{"bad idempotency key", Options{}, "POST", func(tok string) map[string]string {
 			h := auth(tok)
-			h["Idempotency-Key"] = strings.Repeat("k", 300)
+			h["Idempotency-Key"] = strings.Repeat("k", MaxIdempotencyKey+1)
 			return h
-		}, `{"nik": "3276010000000001"}`, 400, "kunci_idempotensi_salah", false},
+		}, `{"nik": "3276010000000001"}`, 400, "kunci_idempotensi_salah", true},
 		{"GET on laporan", Options{}, "GET", auth, ``, 405, "metode_tidak_diizinkan", true},
 	}
 	for _, c := range cases {

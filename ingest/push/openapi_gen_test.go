@@ -55,6 +55,9 @@ func fieldSchema(f fields.Field) map[string]any {
 	return s
 }
 
+// keyPattern is what printable() accepts: ASCII from '!' to '~'.
+const keyPattern = "^[!-~]+$"
+
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 
 func errResp(desc string) map[string]any {
@@ -88,8 +91,8 @@ func generateOpenAPI() []byte {
 					"summary":     "Send one annual report or an array of them",
 					"parameters": []any{map[string]any{
 						"name": "Idempotency-Key", "in": "header", "required": false,
-						"description": "Retrying with the same key replays the first answer; the same key with another body is refused (409).",
-						"schema":      map[string]any{"type": "string", "minLength": 1, "maxLength": 1000},
+						"description": "Retrying with the same key replays the first answer; the same key with another body is refused (409). Printable ASCII without spaces.",
+						"schema":      map[string]any{"type": "string", "minLength": 1, "maxLength": MaxIdempotencyKey, "pattern": keyPattern},
 					}},
 					"requestBody": map[string]any{
 						"required": true,
@@ -106,11 +109,11 @@ func generateOpenAPI() []byte {
 							"content": map[string]any{"application/json": map[string]any{"schema": ref("Hasil")}},
 						},
 						"400": errResp("Malformed JSON, a value of the wrong type or an unknown field: nothing stored."),
-						"401": errResp("No token, or an unknown or revoked one."),
+						"401": errResp("No token, or an unknown or revoked one; checked before the body is read."),
 						"403": errResp("A cooperative's token reporting for another NIK: nothing stored."),
 						"405": errResp("Method not allowed."),
 						"409": errResp("The Idempotency-Key was used for another body."),
-						"413": errResp("Body or number of reports over the limit: nothing stored."),
+						"413": errResp("The body is over serve.max_upload_mb, or there are more reports than api.max_rows_per_request: nothing stored."),
 						"415": errResp("Content-Type is not application/json."),
 						"500": errResp("Server error: nothing stored; retry later with the same Idempotency-Key."),
 						"503": map[string]any{"description": "The warehouse is busy with a scheduled job: nothing stored; retry after Retry-After seconds with the same Idempotency-Key.",
