@@ -75,6 +75,9 @@ func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Res
 	// data, inbox or archive, nor a folder of someone else's files.
 	out, err := outpath.FromConfig(cfg).Site(out)
 	if err != nil {
+		if o.Dir == "" {
+			err = fmt.Errorf("paths.public di %s: %w", config.FileName, err)
+		}
 		return Result{}, err
 	}
 	res := Result{Dir: out, PublicOnly: o.Public}

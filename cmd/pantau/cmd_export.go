@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/internal/config"
+	"github.com/pantau-koperasi/pantau/internal/outpath"
 	"github.com/pantau-koperasi/pantau/transform/export"
 )
 
@@ -29,6 +31,22 @@ func newExportCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.Table == "" || o.Out == "" {
 				return usagef("%s", say("--table dan -o wajib diisi", "--table and -o are required"))
+			}
+			// Never the workspace, pantau.toml, the warehouse, data/, inbox/ or archive/ (exit 1); checked
+			// first, so `-o pantau.toml` is refused for what it is rather than for its extension.
+			guard, err := workspaceGuard()
+			if err != nil {
+				return err
+			}
+			partitioned := len(o.PartitionBy) > 0
+			var path string
+			if partitioned {
+				path, err = guard.Folder(o.Out)
+			} else {
+				path, err = guard.File(o.Out)
+			}
+			if err != nil {
+				return err
 			}
 			if format == "" {
 				format = strings.TrimPrefix(strings.ToLower(filepath.Ext(o.Out)), ".")
@@ -53,6 +71,8 @@ func newExportCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Close()
+			given := o.Out
+			o.Out = path
 			n, err := export.Export(cmd.Context(), ws.WH.DB(), o)
 			if err != nil {
 				if errors.Is(err, export.ErrUsage) {
@@ -60,6 +80,13 @@ func newExportCmd() *cobra.Command {
 				}
 				return err
 			}
+			if !partitioned {
+				// An export holds personal data: 0644 at most, never executable.
+				if err := outpath.FixMode(o.Out); err != nil {
+					return err
+				}
+			}
+			o.Out = given
 			fmt.Fprintf(cmd.OutOrStdout(), say("%d baris %s diekspor ke %s (%s)\n", "%d rows of %s exported to %s (%s)\n"), n, o.Table, o.Out, o.Format)
 			return nil
 		},
@@ -70,4 +97,18 @@ func newExportCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&o.Out, "output", "o", "", "berkas keluaran; untuk parquet berpartisi, sebuah folder")
 	cmd.Flags().StringSliceVar(&o.PartitionBy, "partition", nil, "parquet: kolom partisi Hive, mis. tahun_buku,provinsi")
 	return cmd
+}
+
+// workspaceGuard reads the pantau.toml of -C (or the nearest above it) for the paths an output must
+// not overwrite, without opening the warehouse.
+func workspaceGuard() (outpath.Workspace, error) {
+	root, err := config.Find(g.dir)
+	if err != nil {
+		return outpath.Workspace{}, err
+	}
+	cfg, err := config.Load(root)
+	if err != nil {
+		return outpath.Workspace{}, err
+	}
+	return outpath.FromConfig(cfg), nil
 }

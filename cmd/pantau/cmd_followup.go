@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/internal/outpath"
 	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/warehouse"
 	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
@@ -235,7 +236,11 @@ func newFollowupCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			fh, err := os.Create(out)
+			path, err := outpath.FromConfig(ws.Config).File(out)
+			if err != nil {
+				return err
+			}
+			fh, err := outpath.Create(path)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/internal/outpath"
 	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/scoring"
@@ -80,6 +81,13 @@ func runExplain(cmd *cobra.Command, args []string, rubrik, xlsx string) error {
 		return err
 	}
 	defer ws.Close()
+	var xlsxPath string
+	if xlsx != "" {
+		// Checked before anything is printed: never the workspace, its data, inbox or archive (exit 1).
+		if xlsxPath, err = outpath.FromConfig(ws.Config).File(xlsx); err != nil {
+			return err
+		}
+	}
 	sheets, err := kesehatan.Explain(cmd.Context(), ws.WH.DB(), args[0], tahun, rubrik)
 	if err != nil {
 		return err
@@ -93,7 +101,7 @@ func runExplain(cmd *cobra.Command, args []string, rubrik, xlsx string) error {
 		}
 	}
 	if xlsx != "" {
-		if err := kesehatan.WriteXLSX(sheets, xlsx); err != nil {
+		if err := kesehatan.WriteXLSX(sheets, xlsxPath); err != nil {
 			return fmt.Errorf("menyimpan %s: %w", xlsx, err)
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), say("\nLembar kerja disimpan: %s\n", "\nWorksheet saved: %s\n"), xlsx)

@@ -8,6 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pantau-koperasi/pantau/dashboards"
+	"github.com/pantau-koperasi/pantau/internal/config"
+	"github.com/pantau-koperasi/pantau/internal/outpath"
 	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/transform"
@@ -99,6 +101,18 @@ func newPublishCmd() *cobra.Command {
 		Short: "Terbitkan dasbor statis (bisa dibuka tanpa internet)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// -o is refused (exit 1) before the warehouse is opened when it is the workspace, a folder
+			// above it, data/, inbox/, archive/, the warehouse, pantau.toml or someone else's folder.
+			// paths.public is checked by the publish itself (as in pantau run and the nightly job).
+			if out != "" {
+				guard, err := workspaceGuard()
+				if err != nil {
+					return err
+				}
+				if _, err := guard.Site(out); err != nil {
+					return err
+				}
+			}
 			ws, err := openWS(cmd.Context(), false)
 			if err != nil {
 				return err
@@ -145,6 +159,10 @@ func newRunCmd() *cobra.Command {
 
 // runPipeline runs every available stage and reports them; a stage not built yet (pull) is skipped.
 func runPipeline(cmd *cobra.Command, ws *workspace.Workspace) error {
+	// A site folder in pantau.toml that publish would refuse fails the run before any stage works.
+	if err := checkSites(ws); err != nil {
+		return err
+	}
 	err := pipeline.RunOne(cmd.Context(), ws, "run", pipeline.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 		sums, err := pipeline.IngestInbox(ctx, ws)
 		var n int64
@@ -165,5 +183,20 @@ func runPipeline(cmd *cobra.Command, ws *workspace.Workspace) error {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), say("Selesai. Dasbor: %s\n", "Done. Dashboards: %s\n"), ws.Config.Abs(ws.Config.Paths.Public)+"/index.html")
+	return nil
+}
+
+// checkSites checks the folders the publish stage replaces: paths.public and publish.publik.
+func checkSites(ws *workspace.Workspace) error {
+	cfg := ws.Config
+	guard := outpath.FromConfig(cfg)
+	if _, err := guard.Site(cfg.Abs(cfg.Paths.Public)); err != nil {
+		return fmt.Errorf("paths.public di %s: %w", config.FileName, err)
+	}
+	if cfg.Publish.Publik != "" {
+		if _, err := guard.Site(cfg.Abs(cfg.Publish.Publik)); err != nil {
+			return fmt.Errorf("publish.publik di %s: %w", config.FileName, err)
+		}
+	}
 	return nil
 }

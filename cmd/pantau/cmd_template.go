@@ -3,12 +3,13 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pantau-koperasi/pantau/ingest"
 	"github.com/pantau-koperasi/pantau/internal/config"
+	"github.com/pantau-koperasi/pantau/internal/outpath"
 )
 
 func init() {
@@ -23,15 +24,35 @@ func init() {
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				opt := ingest.TemplateOptions{Wilayah: wilayahKode, Kantor: kantor}
-				// The workspace (when there is one) gives the office and its jurisdiction; no database is opened.
+				// The workspace (when there is one) gives the office and its jurisdiction, and the paths
+				// the template must not overwrite; no database is opened.
+				var guard outpath.Workspace
 				if root, err := config.Find(g.dir); err == nil {
 					if cfg, err := config.Load(root); err == nil {
+						guard = outpath.FromConfig(cfg)
 						if !cmd.Flags().Changed("wilayah") {
 							opt.Wilayah = cfg.Kantor.Wilayah
 						}
 						if !cmd.Flags().Changed("kantor") {
 							opt.Kantor = cfg.Kantor.Nama
 						}
+					} else {
+						guard = layout(root)
+					}
+				}
+				path := out
+				if out != "-" {
+					if guard.Root == "" {
+						// No workspace here: guard the one the target lies in, if any.
+						if abs, err := outpath.Resolve(out); err == nil {
+							if root, err := config.Find(filepath.Dir(abs)); err == nil {
+								guard = layout(root)
+							}
+						}
+					}
+					var err error
+					if path, err = guard.File(out); err != nil {
+						return err
 					}
 				}
 				var buf bytes.Buffer
@@ -42,7 +63,15 @@ func init() {
 					_, err := cmd.OutOrStdout().Write(buf.Bytes())
 					return err
 				}
-				if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+				fh, err := outpath.Create(path)
+				if err != nil {
+					return err
+				}
+				_, err = fh.Write(buf.Bytes())
+				if cerr := fh.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), say("templat ditulis ke %s\n", "template written to %s\n"), out)
@@ -54,4 +83,15 @@ func init() {
 		cmd.Flags().StringVar(&kantor, "kantor", "", "nama kantor di lembar petunjuk (bawaan: dari pantau.toml)")
 		return cmd
 	})
+}
+
+// layout is what the template must not overwrite in the workspace at root: its pantau.toml's paths,
+// or the default layout when that file does not load.
+func layout(root string) outpath.Workspace {
+	if cfg, err := config.Load(root); err == nil {
+		return outpath.FromConfig(cfg)
+	}
+	c := config.Default()
+	c.Dir = root
+	return outpath.FromConfig(&c)
 }

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/pantau-koperasi/pantau/internal/outpath"
 )
 
 // Worksheet is the filled-in assessment form of one cooperative, tahun buku and rubric, read from
@@ -358,7 +360,17 @@ func WriteXLSX(ws []Worksheet, path string) error {
 		_ = f.SetColWidth(sheet, "D", "D", 50)
 		_ = f.SetColWidth(sheet, "F", "F", 28)
 	}
-	return f.SaveAs(path)
+	// Not SaveAs: excelize creates the file 0777 (0755 after umask), and a worksheet holds a
+	// cooperative's figures, not a program.
+	out, err := outpath.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteTo(out); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func ptrStr(s string) *string { return &s }
