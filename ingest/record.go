@@ -378,6 +378,10 @@ func parseRow(in *Input, c *rowContext) *Record {
 			if errors.Is(err, errNoValue) {
 				continue
 			}
+			if IsAmbiguous(err) {
+				c.problem(r, f.Name, s, "angka_ambigu", err.Error())
+				continue
+			}
 			if err != nil {
 				c.problem(r, f.Name, s, "angka_tidak_terbaca", fmt.Sprintf("%s bukan bilangan bulat", quote(s)))
 				continue
@@ -394,6 +398,10 @@ func parseRow(in *Input, c *rowContext) *Record {
 		case fields.Money, fields.Ratio:
 			v, err := ParseMoney(s, machine)
 			if errors.Is(err, errNoValue) {
+				continue
+			}
+			if IsAmbiguous(err) {
+				c.problem(r, f.Name, s, "angka_ambigu", err.Error())
 				continue
 			}
 			if err != nil {

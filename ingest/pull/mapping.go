@@ -169,14 +169,16 @@ func (m *Mapping) Map(rec any, sheet string, row int) ingest.Input {
 	return in
 }
 
-// scale multiplies a number as written by k exactly, returning machine text ("1250000.5").
+// scale multiplies a number as written by k exactly, before any rounding, returning machine text
+// ("2655640178.00"): 2655640.178 thousand is Rp 2.655.640.178, not the cents of 2655640.18 × 1000.
+// A JSON number is read as a number; text keeps the Indonesian reading (and its refusal of ambiguous
+// text, which the validator then names).
 func scale(text string, machine bool, k *big.Rat) (string, bool) {
-	cents, err := ingest.ParseMoney(text, machine)
+	v, err := ingest.ParseExact(text, machine)
 	if err != nil {
 		return "", false
 	}
-	r := new(big.Rat).Mul(new(big.Rat).SetFrac64(cents, 100), k)
-	return r.FloatString(2), true
+	return new(big.Rat).Mul(v, k).FloatString(2), true
 }
 
 // flatten writes every leaf of a record as path → text: raw.rows keeps the record as received.
