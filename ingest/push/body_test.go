@@ -181,3 +181,34 @@ func (z *zeroReader) Read(p []byte) (int, error) {
 	z.n -= int64(len(p))
 	return len(p), nil
 }
+
+// A body of many wrong fields is refused in time linear in its size, and the answer details only the
+// first maxDetails problems (by report, then field) with the total in the message. An insertion sort
+// of the details took 22 s for 50,000 fields; 200,000 would take six minutes.
+func TestManyProblems(t *testing.T) {
+	const n = 200_000
+	var b strings.Builder
+	b.WriteString(`[{"nik": 1}, {`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"k%06d":1`, n-i)
+	}
+	b.WriteString("}]")
+	start := time.Now()
+	items, status, code, msg, details := parseBody([]byte(b.String()), 50)
+	if took := time.Since(start); took > 30*time.Second {
+		t.Fatalf("%d problems took %v", n+1, took)
+	}
+	if items != nil || status != http.StatusBadRequest || code != "tipe_salah" || len(details) != maxDetails ||
+		!strings.Contains(msg, fmt.Sprint(n+1)) {
+		t.Fatalf("%d %s %q, %d details", status, code, msg, len(details))
+	}
+	if d := details[0]; d.Index != 0 || d.Field != "nik" {
+		t.Fatalf("first detail %+v", d)
+	}
+	if d := details[maxDetails-1]; d.Index != 1 || d.Field != fmt.Sprintf("k%06d", maxDetails-1) {
+		t.Fatalf("last detail %+v", d)
+	}
+}

@@ -18,10 +18,19 @@ func FuzzParseBody(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		items, status, code, msg, _ := parseBody(b, 50)
+		items, status, code, msg, details := parseBody(b, 50)
 		if status != 0 {
 			if status < 400 || status > 499 || code == "" || msg == "" || items != nil {
 				t.Fatalf("refusal %d %q %q", status, code, msg)
+			}
+			if len(details) > maxDetails {
+				t.Fatalf("%d details, at most %d", len(details), maxDetails)
+			}
+			for i := 1; i < len(details); i++ {
+				p, d := details[i-1], details[i]
+				if p.Index > d.Index || p.Index == d.Index && p.Field >= d.Field {
+					t.Fatalf("details out of order: %+v then %+v", p, d)
+				}
 			}
 			return
 		}

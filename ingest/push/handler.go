@@ -8,6 +8,7 @@ package push
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -20,6 +21,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -411,6 +413,10 @@ func printable(s string) bool {
 	return true
 }
 
+// maxDetails: a refusal details at most this many problems, the first by report and field (the
+// message gives the total). A body of a million wrong fields is not answered with a larger one.
+const maxDetails = 100
+
 // parseBody reads one report or an array and checks the JSON types against the schema. A request
 // that breaks the schema is refused whole (status != 0) with every problem listed: the client must
 // fix it, and nothing is stored. Values of the right type that do not read (a date that is not a
@@ -463,7 +469,12 @@ func parseBody(body []byte, maxRows int) ([]map[string]any, int, string, string,
 	}
 	if len(details) > 0 {
 		sortDetails(details)
-		return nil, http.StatusBadRequest, "tipe_salah", "sebagian kolom bertipe salah; tidak ada yang disimpan", details
+		msg := "sebagian kolom bertipe salah; tidak ada yang disimpan"
+		if len(details) > maxDetails {
+			msg = fmt.Sprintf("%d kolom bertipe salah atau tidak dikenal, %d yang pertama dirinci; tidak ada yang disimpan", len(details), maxDetails)
+			details = slices.Clone(details[:maxDetails])
+		}
+		return nil, http.StatusBadRequest, "tipe_salah", msg, details
 	}
 	return items, 0, "", "", nil
 }
@@ -509,12 +520,12 @@ func want(f fields.Field) string {
 	return "teks"
 }
 
+// sortDetails orders problems by report, then field. (It was an insertion sort: one object of 50,000
+// unknown fields, half a megabyte, took 22 s under the writer lock.)
 func sortDetails(d []Detail) {
-	for i := 1; i < len(d); i++ {
-		for j := i; j > 0 && (d[j].Index < d[j-1].Index || (d[j].Index == d[j-1].Index && d[j].Field < d[j-1].Field)); j-- {
-			d[j], d[j-1] = d[j-1], d[j]
-		}
-	}
+	slices.SortStableFunc(d, func(a, b Detail) int {
+		return cmp.Or(cmp.Compare(a.Index, b.Index), strings.Compare(a.Field, b.Field))
+	})
 }
 
 // scope: a cooperative's token reports only for its own NIK; a report without a NIK gets the
