@@ -1,10 +1,13 @@
-// Package sqlout runs a read-only query and writes its result as CSV, JSON or an aligned table.
+// Package sqlout runs SQL a person wrote (`pantau sql`) on a locked warehouse handle and writes its
+// result as CSV, JSON or an aligned table. It also holds the one rule for text that a spreadsheet
+// would read as a formula (IsFormula, EscapeFormula), shared with transform/export.
 package sqlout
 
 import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -39,8 +42,29 @@ func ParseFormat(s string) (Format, error) {
 	return 0, fmt.Errorf("--format %q tidak dikenal: pakai csv, json atau table", s)
 }
 
-// Run executes q on the warehouse (which should be opened read-only) and writes the result.
+// IsFormula reports whether a text cell would be read as a formula by a spreadsheet: it begins with
+// = + - @, or with a tab or carriage return (OWASP's list for CSV injection).
+func IsFormula(s string) bool {
+	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
+}
+
+// EscapeFormula prefixes such a text with ' so a spreadsheet shows it as text (OWASP's advice for CSV);
+// other text is returned unchanged. Apply it to text cells only: a number such as -5 stays a number.
+func EscapeFormula(s string) string {
+	if IsFormula(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// Run executes q, SQL text a person wrote, and writes the result. wh must be a locked handle
+// (warehouse.OpenUserSQL or Options.UserSQL): DuckDB then refuses, for every statement of q, anything
+// beyond reading the warehouse. In CSV, text cells (and column names) that a spreadsheet would read
+// as a formula are escaped as the exports escape them.
 func Run(ctx context.Context, wh *warehouse.Warehouse, q string, f Format, w io.Writer) error {
+	if !wh.UserSQL() {
+		return errors.New("sqlout: SQL pengguna hanya dijalankan pada gudang data terkunci (warehouse.OpenUserSQL)")
+	}
 	rows, err := wh.Query(ctx, q)
 	if err != nil {
 		return err
@@ -63,7 +87,11 @@ func Run(ctx context.Context, wh *warehouse.Warehouse, q string, f Format, w io.
 	switch f {
 	case CSV:
 		cw = csv.NewWriter(w)
-		if err := cw.Write(cols); err != nil {
+		head := make([]string, len(cols))
+		for i, c := range cols {
+			head[i] = EscapeFormula(c)
+		}
+		if err := cw.Write(head); err != nil {
 			return err
 		}
 	case Table:
@@ -87,6 +115,9 @@ func Run(ctx context.Context, wh *warehouse.Warehouse, q string, f Format, w io.
 		default:
 			for i := range vals {
 				rec[i] = Text(vals[i])
+				if cw != nil && isText(vals[i]) {
+					rec[i] = EscapeFormula(rec[i])
+				}
 			}
 			if cw != nil {
 				if err := cw.Write(rec); err != nil {
@@ -110,6 +141,16 @@ func Run(ctx context.Context, wh *warehouse.Warehouse, q string, f Format, w io.
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(objs)
+}
+
+// isText: the scanned value is text (VARCHAR, or a BLOB written out as its bytes), not a number,
+// date or nested value.
+func isText(v any) bool {
+	switch v.(type) {
+	case string, []byte:
+		return true
+	}
+	return false
 }
 
 // Text renders a scanned DuckDB value as plain text (NULL as empty).

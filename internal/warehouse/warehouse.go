@@ -5,7 +5,9 @@
 //   - writes are serialised behind one lock (DuckDB allows one writing process, and inside it we keep
 //     one writer at a time so stages never trip over each other's transactions);
 //   - versioned migrations embedded in the binary create the raw, staging, core, mart and ops schemas;
-//   - DuckDB's file-lock error becomes an actionable message in Bahasa Indonesia.
+//   - DuckDB's file-lock error becomes an actionable message in Bahasa Indonesia;
+//   - SQL text a person wrote runs only on a locked handle (Options.UserSQL, OpenUserSQL), where DuckDB
+//     itself refuses every file, extension and setting.
 package warehouse
 
 import (
@@ -15,9 +17,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -42,6 +46,20 @@ type Options struct {
 	TempDirectory string
 	// ReadOnly opens the file in DuckDB's read_only access mode: no statement can write.
 	ReadOnly bool
+	// UserSQL opens the file for SQL text a person wrote (`pantau sql`, `export --where`): read-only,
+	// and locked the way DuckDB locks a database, so DuckDB itself, not a parser of ours, refuses
+	// everything but reading the warehouse: enable_external_access=false (no COPY TO/FROM, no
+	// read_text/read_csv/read_parquet/glob, no ATTACH of a file, so no second read-write spelling of
+	// this one, no INSTALL/LOAD, no EXPORT/IMPORT DATABASE), extension auto-install/auto-load off, no
+	// persistent secrets, and lock_configuration=true, so no SET, RESET or PRAGMA x=... can undo any
+	// of it. Implies ReadOnly.
+	//
+	// Why a separate handle and not a setting on the usual one: these are database-wide settings and a
+	// locked configuration cannot be unlocked, so a locked database can never again do our own work
+	// that needs files (export's Parquet COPY, ingest). Why at open and not in init SQL: every setting
+	// goes into DuckDB's config before the database exists; a SET after lock_configuration would fail
+	// on every later pooled connection.
+	UserSQL bool
 	// Logger receives structured logs; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -53,6 +71,7 @@ type Warehouse struct {
 	writeMu  sync.Mutex
 	path     string
 	readOnly bool
+	userSQL  bool
 	log      *slog.Logger
 }
 
@@ -65,6 +84,9 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 	}
 	if o.Path == "" {
 		return nil, errors.New("warehouse: path kosong")
+	}
+	if o.UserSQL {
+		o.ReadOnly = true
 	}
 	if o.MemoryLimit != "" && !memoryLimitRe.MatchString(o.MemoryLimit) {
 		return nil, fmt.Errorf("warehouse.memory_limit %q tidak sah: tulis seperti \"4GB\" atau \"512MB\"", o.MemoryLimit)
@@ -81,26 +103,50 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 			return nil, fmt.Errorf("membuat temp_directory: %w", err)
 		}
 	}
-	dsn := o.Path
-	if o.ReadOnly {
-		dsn += "?access_mode=read_only"
-	}
 	// Settings cannot be bound as parameters in SET statements; every value below is validated above
-	// (memory limit by pattern, threads as int) or quoted as a SQL string literal.
+	// (memory limit by pattern, threads as int) or quoted as a SQL string literal (or, for a UserSQL
+	// handle, handed to DuckDB as config, below).
 	//
 	// The prebuilt static DuckDB of go-duckdb has no ICU extension, so TIMESTAMPTZ values are always
 	// read and written in UTC (what we want: local time is applied only when rendering). Extension
 	// auto-install is switched off: offices often have no internet, and a silent download attempt
 	// would only turn into a slow failure.
-	initSQL := []string{"SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false"}
+	settings := [][2]string{{"autoinstall_known_extensions", "false"}, {"autoload_known_extensions", "false"}}
 	if o.MemoryLimit != "" {
-		initSQL = append(initSQL, "SET memory_limit = "+QuoteLiteral(o.MemoryLimit))
+		settings = append(settings, [2]string{"memory_limit", o.MemoryLimit})
 	}
 	if o.Threads > 0 {
-		initSQL = append(initSQL, fmt.Sprintf("SET threads = %d", o.Threads))
+		settings = append(settings, [2]string{"threads", strconv.Itoa(o.Threads)})
 	}
 	if o.TempDirectory != "" {
-		initSQL = append(initSQL, "SET temp_directory = "+QuoteLiteral(o.TempDirectory))
+		settings = append(settings, [2]string{"temp_directory", o.TempDirectory})
+	}
+	dsn := o.Path
+	var initSQL []string
+	if o.UserSQL {
+		// Everything in DuckDB's config at creation (the DSN's query), lock included: DuckDB applies
+		// the config before any statement can run and checks the lock only on SET/RESET, so the order
+		// of the keys does not matter and no connection ever runs without these settings.
+		cfg := url.Values{}
+		for _, kv := range settings {
+			cfg.Set(kv[0], kv[1])
+		}
+		cfg.Set("access_mode", "read_only")
+		cfg.Set("enable_external_access", "false")
+		cfg.Set("allow_persistent_secrets", "false")
+		cfg.Set("lock_configuration", "true")
+		dsn += "?" + cfg.Encode()
+	} else {
+		if o.ReadOnly {
+			dsn += "?access_mode=read_only"
+		}
+		for _, kv := range settings {
+			v := kv[1]
+			if kv[0] == "memory_limit" || kv[0] == "temp_directory" {
+				v = QuoteLiteral(v)
+			}
+			initSQL = append(initSQL, "SET "+kv[0]+" = "+v)
+		}
 	}
 	connector, err := duckdb.NewConnector(dsn, func(ex driver.ExecerContext) error {
 		for _, q := range initSQL {
@@ -120,7 +166,41 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 		connector.Close()
 		return nil, translate(o.Path, err)
 	}
-	return &Warehouse{db: db, conn: connector, path: o.Path, readOnly: o.ReadOnly, log: o.Logger}, nil
+	return &Warehouse{db: db, conn: connector, path: o.Path, readOnly: o.ReadOnly, userSQL: o.UserSQL, log: o.Logger}, nil
+}
+
+// OpenUserSQL opens a second handle (Options.UserSQL: read-only, external access off, configuration
+// locked) on the warehouse file db has open, with db's memory_limit, threads and temp_directory. It
+// is how code that was handed an ordinary connection runs SQL text a person wrote: `pantau sql`, and
+// export, which keeps db for its own Parquet COPY and runs the --where filter here.
+//
+// db must itself be read-only. DuckDB locks the file with POSIX locks, which belong to the process,
+// not the handle: a second handle beside a writer would downgrade the writer's lock to a shared one,
+// and closing either handle drops the process's lock on the file. Beside another read-only handle
+// that only means: close the locked handle first and the other soon after, as the callers do.
+func OpenUserSQL(ctx context.Context, db *sql.DB) (*Warehouse, error) {
+	var (
+		path                 sql.NullString
+		readOnly             bool
+		mem, threads, tmpDir string
+	)
+	err := db.QueryRowContext(ctx, `SELECT path, readonly, current_setting('memory_limit'),
+			current_setting('threads')::VARCHAR, current_setting('temp_directory')
+		FROM duckdb_databases() WHERE database_name = current_database()`).Scan(&path, &readOnly, &mem, &threads, &tmpDir)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: membaca gudang data yang terbuka: %w", err)
+	}
+	if !path.Valid || path.String == "" {
+		return nil, errors.New("warehouse: SQL pengguna hanya dijalankan pada gudang data berupa berkas")
+	}
+	if !readOnly {
+		return nil, fmt.Errorf("%w: SQL pengguna hanya dijalankan di samping gudang data yang dibuka hanya-baca", ErrReadOnly)
+	}
+	if !memoryLimitRe.MatchString(mem) {
+		mem = "" // a form DuckDB may report but Open does not take: DuckDB's default then
+	}
+	n, _ := strconv.Atoi(threads)
+	return Open(ctx, Options{Path: path.String, MemoryLimit: mem, Threads: n, TempDirectory: tmpDir, UserSQL: true})
 }
 
 // translate turns DuckDB's low-level errors into ones a staff member can act on.
@@ -149,6 +229,9 @@ func (w *Warehouse) Path() string { return w.path }
 
 // ReadOnly reports whether the file was opened read-only.
 func (w *Warehouse) ReadOnly() bool { return w.readOnly }
+
+// UserSQL reports whether this is a locked handle for SQL a person wrote (Options.UserSQL).
+func (w *Warehouse) UserSQL() bool { return w.userSQL }
 
 // DB is the pool for reads. Use Write or WriteConn for anything that changes data.
 func (w *Warehouse) DB() *sql.DB { return w.db }

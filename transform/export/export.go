@@ -3,18 +3,20 @@
 //   - XLSX (excelize, streamed): a frozen header row, an Excel table with filter buttons, number formats
 //     for rupiah, counts and dates, and every text cell stored as text, so a value beginning with
 //     = + - @ is never a formula.
-//   - CSV: UTF-8 with a header; text beginning with = + - @ is prefixed with ' (OWASP's advice for CSV
-//     opened in a spreadsheet).
+//   - CSV: UTF-8 with a header; text beginning with = + - @ (or tab, CR) is prefixed with ' (OWASP's
+//     advice for CSV opened in a spreadsheet; sqlout.EscapeFormula, which `pantau sql` uses too).
 //   - Parquet: DuckDB's COPY, optionally Hive-partitioned (tahun_buku=2024/provinsi=Jawa Barat/…), the
 //     layout Trino, Spark and DuckDB read as one table (docs/lake.md).
 //
-// The table must be an existing core or mart table; a --where filter is checked token by token
-// (ValidateWhere) and the query runs on the caller's connection, which the CLI opens read-only.
+// The table must be an existing core or mart table. A --where filter is checked token by token
+// (ValidateWhere) and then runs only on a locked handle of the warehouse (see Export), so DuckDB
+// itself refuses files, ATTACH, extensions and settings even if something slipped past the check.
 package export
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -27,6 +29,7 @@ import (
 	"github.com/marcboeker/go-duckdb"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/pantau-koperasi/pantau/internal/sqlout"
 	"github.com/pantau-koperasi/pantau/internal/warehouse"
 )
 
@@ -136,7 +139,7 @@ func Query(ctx context.Context, db *sql.DB, table, where string) (string, []colu
 		for _, c := range cols {
 			names[c.name] = true
 		}
-		if err := ValidateWhere(where, names); err != nil {
+		if err := validateWhere(where, names); err != nil {
 			return "", nil, fmt.Errorf("%w: %w", ErrUsage, err)
 		}
 		q += " WHERE (" + where + ")"
@@ -144,7 +147,21 @@ func Query(ctx context.Context, db *sql.DB, table, where string) (string, []colu
 	return q, cols, nil
 }
 
-// Export writes the table and returns the number of rows written.
+// validateWhere is ValidateWhere; a test replaces it to show that the locked handle alone refuses
+// what a filter could do if it ever slipped past the check.
+var validateWhere = ValidateWhere
+
+// Export writes the table and returns the number of rows written. db must be read-only when
+// o.Where is set (the CLI opens it so).
+//
+// Where a person's text runs. The table name is checked against the catalog, the partition columns
+// against the table, and the output path is quoted: those never reach DuckDB as the caller's SQL.
+// The --where filter does: so when there is one, the rows are read through a second, locked handle
+// of the same file (warehouse.OpenUserSQL: external access off, configuration locked), never through
+// db. XLSX and CSV are written in Go from those rows. Parquet is written by DuckDB's COPY, which a
+// locked handle cannot run, so the filtered rows are appended (the Appender, no SQL text) to a
+// temporary table on db and db copies that table: the COPY's text is ours alone. Without a filter
+// there is no text of the caller's and db reads and copies the table directly.
 func Export(ctx context.Context, db *sql.DB, o Options) (int64, error) {
 	q, cols, err := Query(ctx, db, o.Table, o.Where)
 	if err != nil {
@@ -153,17 +170,31 @@ func Export(ctx context.Context, db *sql.DB, o Options) (int64, error) {
 	if len(o.PartitionBy) > 0 && o.Format != Parquet {
 		return 0, fmt.Errorf("%w: --partition hanya untuk format parquet", ErrUsage)
 	}
+	src := db // where the rows are read
+	if strings.TrimSpace(o.Where) != "" {
+		locked, err := warehouse.OpenUserSQL(ctx, db)
+		if err != nil {
+			return 0, err
+		}
+		defer locked.Close()
+		src = locked.DB()
+	}
 	switch o.Format {
 	case Parquet:
-		return writeParquet(ctx, db, q, cols, o)
+		return writeParquet(ctx, db, src, q, cols, o)
 	case CSV:
-		return writeCSV(ctx, db, q, cols, o.Out)
+		return writeCSV(ctx, src, q, cols, o.Out)
 	default:
-		return writeXLSX(ctx, db, q, cols, o.Out)
+		return writeXLSX(ctx, src, q, cols, o.Out)
 	}
 }
 
-func writeParquet(ctx context.Context, db *sql.DB, q string, cols []column, o Options) (int64, error) {
+// stageTable is the temporary table (on db's connection only) that holds filtered rows for COPY.
+const stageTable = "pantau_export_rows"
+
+// writeParquet copies q's rows to Parquet with db. When src is another handle (a filter ran there),
+// the rows cross to db through the Appender into a temporary table, see Export.
+func writeParquet(ctx context.Context, db, src *sql.DB, q string, cols []column, o Options) (int64, error) {
 	names := map[string]bool{}
 	for _, c := range cols {
 		names[c.name] = true
@@ -184,18 +215,40 @@ func writeParquet(ctx context.Context, db *sql.DB, q string, cols []column, o Op
 	} else if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
 		return 0, err
 	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	from := q
+	if src != db {
+		// the table's own column types, no rows; then the filtered rows, value by value
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+stageTable+" AS SELECT * FROM "+warehouse.QuoteTable(o.Table)+" LIMIT 0"); err != nil {
+			return 0, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS temp."+stageTable)
+		err := warehouse.Append(conn, "", stageTable, func(add func(vals ...driver.Value) error) error {
+			row := make([]driver.Value, len(cols))
+			_, err := scanRows(ctx, src, q, len(cols), func(vals []any) error {
+				for i, v := range vals {
+					row[i] = v
+				}
+				return add(row...)
+			})
+			return err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("menulis parquet %s: %w", o.Out, err)
+		}
+		from = "SELECT * FROM temp." + stageTable
+	}
 	// COPY cannot bind its target; the path is quoted as a literal.
-	res, err := db.ExecContext(ctx, "COPY ("+q+") TO "+warehouse.QuoteLiteral(o.Out)+" ("+opts+")")
+	res, err := conn.ExecContext(ctx, "COPY ("+from+") TO "+warehouse.QuoteLiteral(o.Out)+" ("+opts+")")
 	if err != nil {
 		return 0, fmt.Errorf("menulis parquet %s: %w", o.Out, err)
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
-}
-
-// unsafeStart: a text beginning with one of these is a formula to a spreadsheet.
-func unsafeStart(s string) bool {
-	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }
 
 func scanRows(ctx context.Context, db *sql.DB, q string, n int, fn func(vals []any) error) (int64, error) {
@@ -263,10 +316,7 @@ func writeCSV(ctx context.Context, db *sql.DB, q string, cols []column, out stri
 			case nil:
 				rec[i] = ""
 			case string:
-				if unsafeStart(x) {
-					x = "'" + x
-				}
-				rec[i] = x
+				rec[i] = sqlout.EscapeFormula(x)
 			case duckdb.Decimal:
 				rec[i] = decimalString(x)
 			case time.Time:
@@ -379,7 +429,7 @@ func writeXLSX(ctx context.Context, db *sql.DB, q string, cols []column, out str
 				row[i] = nil
 				continue
 			case string:
-				if unsafeStart(x) {
+				if sqlout.IsFormula(x) {
 					// a string cell is never evaluated; the text style also keeps Excel from
 					// re-reading it as a formula when someone edits the cell
 					row[i] = excelize.Cell{StyleID: text, Value: x}
