@@ -136,6 +136,10 @@ func TestUserSQLRefusesEverythingButReading(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want DuckDB's %q", q, err, want)
 		}
+		// and the person is told in their language what the handle refuses
+		if !errors.Is(err, ErrReadOnly) || !strings.Contains(err.Error(), "hanya") {
+			t.Errorf("%s: err = %v, want ErrReadOnly with an Indonesian explanation", q, err)
+		}
 	}
 }
 

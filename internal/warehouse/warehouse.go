@@ -220,6 +220,10 @@ func translate(path string, err error) error {
 			ErrLocked, pid, path, err)
 	case strings.Contains(msg, "read-only mode") || strings.Contains(msg, "read only mode"):
 		return fmt.Errorf("%w: perintah ini hanya boleh membaca; pernyataan yang mengubah data ditolak: %w", ErrReadOnly, err)
+	case strings.Contains(msg, "Permission Error") && strings.Contains(msg, "configuration"),
+		strings.Contains(msg, "the configuration has been locked"):
+		// The locked handle of a person's SQL (Options.UserSQL): DuckDB names what it refused.
+		return fmt.Errorf("%w: SQL di sini hanya membaca tabel gudang data; berkas, ATTACH, INSTALL/LOAD dan SET ditolak: %w", ErrReadOnly, err)
 	}
 	return err
 }
