@@ -20,7 +20,10 @@ import (
 //
 //	data/dir/<kab>.js   the directory rows of a kab/kota
 //	data/kop/<kab>.js   the detail of each cooperative of the kab/kota (profile, yearly figures,
-//	                    grades, grade worksheet, status, cases)
+//	                    grades, grade worksheet, status)
+//	data/kasus/<kab>.js the follow-up cases of the kab/kota's cooperatives, by NIK (internal build,
+//	                    only for a kab/kota with cases): apart from the profiles, so that a server
+//	                    can keep them from a role that may not see follow-up (BagianTindakLanjut)
 //	data/nik/<nn>.js    NIK → kab/kota, sharded by the NIK's last two digits, so koperasi.html#<nik>
 //	                    finds its file without loading the whole register
 //
@@ -44,6 +47,7 @@ type kopFile struct {
 	Rubrik    []string              `json:"r"` // rubric names
 	Indikator [][2]string           `json:"d"` // [nama aspek, nama_indikator]
 	Koperasi  map[string]*kopDetail `json:"k"`
+	Kasus     bool                  `json:"ks,omitempty"` // data/kasus/<kab>.js holds the region's cases
 
 	rubrik, indikator map[string]int
 }
@@ -59,8 +63,11 @@ type kopDetail struct {
 	Kesehatan [][]any `json:"k,omitempty"` // tahun, rubrik (index), skor, kategori (index into urutKategori, or text), grade, cakupan, perubahan
 	Indikator [][]any `json:"i,omitempty"` // indikator (index: aspek, nama), rubrik (index), tahun, nilai, band, skor, bobot, dinilai, input_hilang
 	Utama     []any   `json:"u,omitempty"` // the headline grade's rubric and tahun buku (see rubrikUtama)
-	Kasus     [][]any `json:"c,omitempty"` // id, alasan, status, prioritas, petugas, dibuat, jatuh tempo
 }
+
+// kasusFile is data/kasus/<kab>.js: NIK → cases, each id, alasan, status, prioritas, petugas,
+// dibuat, jatuh tempo.
+type kasusFile map[string][][]any
 
 func (f *kopFile) intern(m *map[string]int, key string, add func()) int {
 	if *m == nil {
@@ -152,7 +159,11 @@ const kabKey = `coalesce(k.kode_kabupaten_kota, 'lain')`
 func (b *builder) direktori() (int64, int, error) {
 	pub := b.site.Public
 	dir := b.site.Dir
-	for _, d := range []string{"data/dir", "data/kop", "data/nik", "unduh/direktori"} {
+	dirs := []string{"data/dir", "data/kop", "data/nik", "unduh/direktori"}
+	if !pub {
+		dirs = append(dirs, "data/kasus")
+	}
+	for _, d := range dirs {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			return 0, 0, err
 		}
@@ -276,6 +287,7 @@ func (b *builder) direktori() (int64, int, error) {
 		reg := region{Kode: kab, Nama: asStr(rows[0][13]), N: len(rows)}
 		byNik := map[string]*kopDetail{}
 		kf := &kopFile{Kab: reg.Nama, Prov: asStr(rows[0][22]), Rubrik: []string{}, Indikator: [][2]string{}, Koperasi: byNik}
+		kasus := kasusFile{}
 		dirRows := make([][]any, len(rows))
 		for i, r := range rows {
 			nik := asStr(r[0])
@@ -333,15 +345,24 @@ func (b *builder) direktori() (int64, int, error) {
 					if l, ok := labelStatusKasus[asStr(r[3])]; ok {
 						r[3] = l
 					}
-					d.Kasus = append(d.Kasus, r[1:])
+					kasus[asStr(r[0])] = append(kasus[asStr(r[0])], r[1:])
 				}
 			}
 			if c.err != nil {
 				return 0, 0, c.err
 			}
 		}
+		kf.Kasus = len(kasus) > 0
+		if kf.Kasus {
+			files++
+		}
 		// Marshalling and writing the files of a region runs beside the reading of the next one.
 		work.Go(func() error {
+			if len(kasus) > 0 {
+				if err := writeScript(filepath.Join(dir, "data", "kasus", kab+".js"), "kasus", kab, kasus); err != nil {
+					return err
+				}
+			}
 			if err := writeScript(filepath.Join(dir, "data", "dir", kab+".js"), "dir", kab, dirRows); err != nil {
 				return err
 			}

@@ -19,7 +19,7 @@ func (s *site) writeDownloads(p *Page, pn *Panel) error {
 	if len(pn.Tabel.Kolom) == 0 || pn.Kosong != "" {
 		return nil
 	}
-	base := strings.TrimSuffix(p.File, ".html") + "-" + pn.ID
+	base := downloadBase(p.File) + pn.ID
 	pn.csv = "unduh/" + base + ".csv"
 	pn.xlsx = "unduh/" + base + ".xlsx"
 	return writeTable(filepath.Join(s.Dir, "unduh"), base, pn.Judul, pn.Tabel)

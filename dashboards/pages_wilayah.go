@@ -118,7 +118,7 @@ func (b *builder) wilayah() (*Page, error) {
 	p.Data = map[string]any{"wilayah": data, "kolom": wilayahKolom}
 	p.Body = template.HTML(`<section class="panel lebar" id="kecamatan" hidden>
  <header><h2 id="kec-judul">Kecamatan</h2><p class="ket">Koperasi per kecamatan. <a href="#" id="kec-tutup">Kembali ke semua kabupaten/kota</a> · <a id="kec-direktori" href="direktori.html">Lihat koperasinya di Direktori</a></p></header>
- <div class="grafik" id="kec-grafik" style="height:360px"></div>
+ <div class="grafik" id="kec-grafik"></div>
  <details class="tabel" open><summary>Tabel data</summary><div class="gulir"><table id="kec-tabel"></table></div></details>
  <footer><span class="stempel-panel">Data per ` + template.HTMLEscapeString(b.site.DataPer+" · "+b.site.Run) + `</span><span class="unduh">Unduh: <a id="kec-csv" download>CSV</a> · <a id="kec-xlsx" download>XLSX</a></span></footer>
 </section>`)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -91,6 +92,24 @@ type site struct {
 	DataPer string // "24 November 2026 19.20 WIB"
 	Run     string // "proses #12: score (demo)"
 	Catatan string
+
+	kantorCSS sync.Once // assets/kantor.css, written with the first page
+	kantorErr error
+}
+
+// writeKantorCSS writes assets/kantor.css, the office's colour as the stylesheet's --warna: a file,
+// not an inline style, so the pages run under a Content-Security-Policy without 'unsafe-inline'.
+// kantor.warna_utama is checked to be a #rgb/#rrggbb colour when pantau.toml is read.
+func (s *site) writeKantorCSS() error {
+	s.kantorCSS.Do(func() {
+		if err := os.MkdirAll(filepath.Join(s.Dir, "assets"), 0o755); err != nil {
+			s.kantorErr = err
+			return
+		}
+		css := "/* The office's colour (kantor.warna_utama in pantau.toml), written by pantau publish. */\n:root{--warna:" + s.Warna + "}\n"
+		s.kantorErr = os.WriteFile(filepath.Join(s.Dir, "assets", "kantor.css"), []byte(css), 0o644)
+	})
+	return s.kantorErr
 }
 
 func (s *site) navs() []nav {
@@ -117,6 +136,9 @@ type cellView struct {
 }
 
 func (s *site) writePage(p *Page) error {
+	if err := s.writeKantorCSS(); err != nil {
+		return err
+	}
 	var views []panelView
 	for _, pn := range p.Panels {
 		if err := s.writeDownloads(p, pn); err != nil {
@@ -206,6 +228,11 @@ func cellText(c any, tipe string) string {
 	return fmt.Sprint(c)
 }
 
+// layout is every page. It has no inline script (the chart options and page data are JSON data
+// blocks, which a browser does not run) and no inline style (the office colour is assets/kantor.css;
+// a card's accent and a chart's height are data attributes that pantau.js applies through the
+// CSSOM), so the pages run under a Content-Security-Policy of script-src 'self'; style-src 'self'
+// (pantau serve sends one).
 var layout = template.Must(template.New("layout").Parse(`<!DOCTYPE html>
 <html lang="id">
 <head>
@@ -213,7 +240,7 @@ var layout = template.Must(template.New("layout").Parse(`<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.P.Judul}} · {{.S.Judul}}</title>
 <link rel="stylesheet" href="assets/pantau.css">
-<style>:root{--warna:{{.S.Warna}}}</style>
+<link rel="stylesheet" href="assets/kantor.css">
 <script src="assets/echarts.min.js"></script>
 <script src="assets/pantau.js"></script>
 </head>
@@ -228,13 +255,13 @@ var layout = template.Must(template.New("layout").Parse(`<!DOCTYPE html>
  <p class="stempel" id="stempel" data-teks="Data per {{.S.DataPer}} · {{.S.Run}}">Data per {{.S.DataPer}}<br><span>{{.S.Run}}</span></p>
 </div>
 {{if .P.Kosong}}<div class="kosong-halaman">{{.P.Kosong}}</div>{{end}}
-{{if .P.Kartu}}<section class="kartu-kartu">{{range .P.Kartu}}<div class="kartu"{{if .Warna}} style="border-top-color:{{.Warna}}"{{end}}><div class="label">{{.Label}}</div><div class="nilai">{{.Nilai}}</div>{{if .Catatan}}<div class="catatan">{{.Catatan}}</div>{{end}}</div>{{end}}</section>{{end}}
+{{if .P.Kartu}}<section class="kartu-kartu">{{range .P.Kartu}}<div class="kartu"{{if .Warna}} data-warna="{{.Warna}}"{{end}}><div class="label">{{.Label}}</div><div class="nilai">{{.Nilai}}</div>{{if .Catatan}}<div class="catatan">{{.Catatan}}</div>{{end}}</div>{{end}}</section>{{end}}
 {{.P.Body}}
 <section class="panel-panel">
 {{range .Panels}}<article class="panel{{if .Lebar}} lebar{{end}}" id="{{.ID}}">
  <header><h2>{{.Judul}}</h2>{{if .Keterangan}}<p class="ket">{{.Keterangan}}</p>{{end}}</header>
  {{if .Kosong}}<div class="kosong">{{.Kosong}}</div>{{else}}
- {{if .ChartJSON}}<div class="grafik" data-grafik="{{.ID}}" style="height:{{if .Tinggi}}{{.Tinggi}}{{else}}340{{end}}px"></div>
+ {{if .ChartJSON}}<div class="grafik" data-grafik="{{.ID}}"{{if .Tinggi}} data-tinggi="{{.Tinggi}}"{{end}}></div>
  <script type="application/json" id="grafik-{{.ID}}">{{.ChartJSON}}</script>{{end}}
  {{if .Head}}<details class="tabel"{{if not .ChartJSON}} open{{end}}><summary>Tabel data</summary>
  <div class="gulir"><table><thead><tr>{{range .Head}}<th class="{{.Tipe}}">{{.Label}}</th>{{end}}</tr></thead><tbody>

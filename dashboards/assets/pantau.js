@@ -4,6 +4,9 @@
 (function () {
   'use strict';
   var P = window.Pantau = {};
+  // No inline style anywhere (the pages run under a Content-Security-Policy without
+  // 'unsafe-inline'): a card's accent and a chart's height come as data attributes and are applied
+  // here through the CSSOM, which the policy allows; the office colour is assets/kantor.css.
 
   // ---- numbers: 1.234.567,89; Rp; jt/M on axes -------------------------------------------------
   function grup(s) { return s.replace(/\B(?=(\d{3})+(?!\d))/g, '.'); }
@@ -63,6 +66,7 @@
     if (attrs) for (var k in attrs) {
       if (k === 'text') e.textContent = attrs[k];
       else if (k === 'class') e.className = attrs[k];
+      else if (k === 'style') e.style.cssText = attrs[k]; // CSSOM: allowed where a style attribute is not
       else e.setAttribute(k, attrs[k]);
     }
     (kids || []).forEach(function (c) { if (c) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
@@ -142,22 +146,33 @@
     }
     if (legend) o.legend = Object.assign(o.legend || {}, { type: gulirLegenda ? 'scroll' : 'plain', left: 'center', right: gulirLegenda ? undefined : 10, itemGap: 10, textStyle: { color: '#455a64' } });
     var kananKind = o.pantauKanan || fmt;
+    // The tooltip is built as elements, not HTML text: ECharts' own markers are HTML with a style
+    // attribute, which the Content-Security-Policy refuses; the text goes in as text.
     o.tooltip = Object.assign(o.tooltip || {}, {
       confine: true,
       formatter: function (ps) {
         ps = arr(ps);
         if (!ps.length) return '';
+        var box = el('div', { class: 'tooltip' });
         if (ps[0].seriesType === 'pie' || ps[0].seriesType === 'funnel') {
           var q = ps[0];
-          return '<b>' + esc(q.name) + '</b><br>' + esc(P.format(fmt, q.value)) + (q.percent !== undefined ? ' (' + esc(P.angka(q.percent, 1)) + '%)' : '');
+          box.appendChild(el('b', { text: q.name }));
+          box.appendChild(el('br'));
+          box.appendChild(document.createTextNode(P.format(fmt, q.value) + (q.percent !== undefined ? ' (' + P.angka(q.percent, 1) + '%)' : '')));
+          return box;
         }
-        var out = '<b>' + esc(ps[0].name) + '</b>';
+        box.appendChild(el('b', { text: ps[0].name }));
         ps.forEach(function (q) {
           var kind = q.seriesIndex !== undefined && o.series[q.seriesIndex] && o.series[q.seriesIndex].yAxisIndex === 1 ? kananKind : fmt;
           var v = Array.isArray(q.value) ? q.value[q.value.length - 1] : q.value;
-          out += '<br>' + q.marker + esc(q.seriesName) + ': <b>' + esc(P.format(kind, v)) + '</b>';
+          var tanda = el('span', { class: 'penanda' });
+          if (typeof q.color === 'string') tanda.style.backgroundColor = q.color;
+          box.appendChild(el('br'));
+          box.appendChild(tanda);
+          box.appendChild(document.createTextNode(q.seriesName + ': '));
+          box.appendChild(el('b', { text: P.format(kind, v) }));
         });
-        return out;
+        return box;
       }
     });
     arr(o.series).forEach(function (s) {
@@ -183,10 +198,12 @@
   };
 
   function gambarSemua() {
+    Array.prototype.forEach.call(document.querySelectorAll('.kartu[data-warna]'), function (k) { k.style.borderTopColor = k.getAttribute('data-warna'); });
     var nodes = document.querySelectorAll('.grafik[data-grafik]');
     Array.prototype.forEach.call(nodes, function (n) {
       var spec = json('grafik-' + n.getAttribute('data-grafik'));
       if (!spec) return;
+      if (n.getAttribute('data-tinggi')) n.style.height = n.getAttribute('data-tinggi') + 'px';
       var c = P.gambar(n, spec.option, spec.format);
       if (spec.option.pantauKode) {
         c.on('click', function (q) { var k = spec.option.pantauKode[q.dataIndex]; if (k) location.hash = '#' + k; });
@@ -196,7 +213,7 @@
   window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
 
   // ---- data files loaded on demand (scripts, because file:// pages cannot fetch) ----------------
-  var data = { dir: {}, kop: {}, nik: {} }, tunggu = {};
+  var data = { dir: {}, kop: {}, nik: {}, kasus: {} }, tunggu = {};
   P.terima = function (kind, key, v) {
     data[kind][key] = v;
     var k = kind + '/' + key;
@@ -521,7 +538,8 @@
         if (!d) { info.textContent = 'Data koperasi dengan NIK ' + nik + ' tidak dapat dimuat.'; siap(); return; }
         info.remove();
         tampilKoperasi(box, d, D.publik, kab);
-        siap();
+        if (D.publik) siap();
+        else kasusKoperasi(box, nik, kab, !!all.ks, siap);
       });
     });
     window.addEventListener('hashchange', function () { location.reload(); });
@@ -548,7 +566,7 @@
     PROFIL.forEach(function (k, i) { if (i < d.p.length) p[k] = d.p[i]; });
     p.kab = file.kab; p.prov = file.prov;
     return {
-      p: p, t: d.t || [], c: d.c || [], u: d.u || null,
+      p: p, t: d.t || [], u: d.u || null,
       k: (d.k || []).map(function (r) { return [r[0], file.r[r[1]], r[2], typeof r[3] === 'number' ? KATEGORI[r[3]] : r[3], r[4], r[5], r[6]]; }),
       // [aspek, indikator, rubrik, tahun, nilai, band, skor, bobot, dinilai, input hilang]
       i: (d.i || []).map(function (r) { var n = file.d[r[0]] || ['', '']; return [manusia(n[0]), n[1], file.r[r[1]]].concat(r.slice(2)); })
@@ -651,14 +669,25 @@
     } else {
       grid.appendChild(panel('Kesehatan', '', [el('div', { class: 'kosong', text: 'Koperasi ini belum dinilai kesehatannya.' })], true));
     }
-    if (!publik) {
-      var C = d.c || [];
-      var ck = [{ Label: 'No. kasus', Tipe: 'teks' }, { Label: 'Alasan', Tipe: 'teks' }, { Label: 'Status', Tipe: 'teks' }, { Label: 'Prioritas', Tipe: 'teks' },
-        { Label: 'Petugas', Tipe: 'teks' }, { Label: 'Dibuat', Tipe: 'tanggal' }, { Label: 'Jatuh tempo', Tipe: 'tanggal' }];
-      var t4 = el('table');
+  }
+  // A profile's follow-up cases live apart from it, in data/kasus/<kab>.js (ks in the region's
+  // data/kop file says there is one), so that a server can keep them from a role that may not see
+  // follow-up: it refuses that file, and the panel says the cases cannot be shown.
+  function kasusKoperasi(box, nik, kab, ada, selesai) {
+    var grid = box.querySelector('.panel-panel');
+    var ck = [{ Label: 'No. kasus', Tipe: 'teks' }, { Label: 'Alasan', Tipe: 'teks' }, { Label: 'Status', Tipe: 'teks' }, { Label: 'Prioritas', Tipe: 'teks' },
+      { Label: 'Petugas', Tipe: 'teks' }, { Label: 'Dibuat', Tipe: 'tanggal' }, { Label: 'Jatuh tempo', Tipe: 'tanggal' }];
+    function tampil(C, pesan) {
+      var t4 = el('table', { id: 'kop-kasus' });
       if (C.length) tabel(t4, ck, C);
-      grid.appendChild(panel('Kasus tindak lanjut', '', [C.length ? el('div', { class: 'gulir' }, [t4]) : el('div', { class: 'kosong', text: 'Tidak ada kasus tindak lanjut untuk koperasi ini.' })], true));
+      grid.appendChild(panel('Kasus tindak lanjut', '', [C.length ? el('div', { class: 'gulir' }, [t4]) : el('div', { class: 'kosong', id: 'kop-kasus-kosong', text: pesan })], true));
+      selesai();
     }
+    if (!ada) { tampil([], 'Tidak ada kasus tindak lanjut untuk koperasi ini.'); return; }
+    P.muat('kasus', kab, function (err, semua) {
+      if (err) { tampil([], 'Kasus tindak lanjut tidak dapat ditampilkan: hanya peran yang boleh melihat tindak lanjut yang dapat membukanya.'); return; }
+      tampil((semua && semua[nik]) || [], 'Tidak ada kasus tindak lanjut untuk koperasi ini.');
+    });
   }
 
   // ---- start -------------------------------------------------------------------------------------

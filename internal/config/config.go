@@ -9,9 +9,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -136,6 +138,11 @@ type Serve struct {
 	SessionHours  int    `toml:"session_hours" doc:"A login lasts this many hours; then the user logs in again."`
 	ShutdownSecs  int    `toml:"shutdown_seconds" doc:"On SIGTERM a running job gets this many seconds to finish before it is cancelled."`
 	RequestSecs   int    `toml:"request_timeout_seconds" doc:"Longest time a request (including an upload's dry run) may take."`
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed (internal/web,
+	// clientAddr); empty means the address that connected is always the client.
+	TrustedProxies []string `toml:"trusted_proxies" doc:"Reverse proxies in front of the server, as IP addresses or CIDR ranges (e.g. [\"127.0.0.1\", \"10.0.0.0/8\"]). Only for a request that comes from one of them does X-Forwarded-For count: the client is then the right-most address in it that is not itself a trusted proxy. That client address is what login throttling, the login log and the access log use. Empty: X-Forwarded-For never counts, and every client is the address that connected (behind a proxy, that is the proxy for everyone)."`
+	// MetricsToken lets a scraper on another machine read /metrics.
+	MetricsToken string `toml:"metrics_token" doc:"Bearer token that may read /metrics (Authorization: Bearer <token>), e.g. for a Prometheus on another machine; at least 16 characters, compared in constant time. Empty for none: /metrics is then open only to an admin's session and to a request made on this machine (a loopback connection that no proxy forwarded). When set, keep pantau.toml readable by the server's user only."`
 }
 
 // Schedules of the server's jobs.
@@ -173,7 +180,8 @@ func Default() Config {
 			JatuhTempoHari: 30, KodeSurat: "{no}/TL/DISKOP/{tahun}"},
 		Transform: Transform{HoldBelowRatio: 0.5},
 		Publish:   Publish{Judul: "Pantau Koperasi"},
-		Serve:     Serve{Addr: "127.0.0.1:8080", MaxUploadMB: 50, SessionHours: 12, ShutdownSecs: 30, RequestSecs: 120},
+		Serve: Serve{Addr: "127.0.0.1:8080", MaxUploadMB: 50, SessionHours: 12, ShutdownSecs: 30, RequestSecs: 120,
+			TrustedProxies: []string{}},
 		Schedules: Schedules{Inbox: "*/10 * * * *", Pull: "0 * * * *", Nightly: "0 1 * * *", Sweep: "0 6 * * 1", GraceMins: 720,
 			Missed: "sekali", PullRetries: 3, PullRetrySecs: 60, InboxQuietSecs: 10},
 		API:        API{MaxRowsPerRequest: 1000, MaxKeyLength: 200},
@@ -222,6 +230,12 @@ func (c *Config) normalise() error {
 	c.Serve.SessionHours = clamp(c.Serve.SessionHours, 1, 24*30)
 	c.Serve.ShutdownSecs = clamp(c.Serve.ShutdownSecs, 1, 3600)
 	c.Serve.RequestSecs = clamp(c.Serve.RequestSecs, 5, 3600)
+	if _, err := ParsePrefixes(c.Serve.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("serve.trusted_proxies: %w", err))
+	}
+	if t := c.Serve.MetricsToken; t != "" && (len(t) < 16 || strings.TrimSpace(t) != t) {
+		errs = append(errs, errors.New("serve.metrics_token terlalu pendek: minimal 16 karakter, tanpa spasi di awal atau akhir"))
+	}
 	c.Schedules.GraceMins = clamp(c.Schedules.GraceMins, 0, 60*24*31)
 	c.Schedules.PullRetries = clamp(c.Schedules.PullRetries, 0, 20)
 	c.Schedules.PullRetrySecs = clamp(c.Schedules.PullRetrySecs, 1, 3600)
@@ -326,4 +340,31 @@ func (c *Config) Location() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// ParsePrefixes reads serve.trusted_proxies: each entry an IP address ("10.0.0.7", "::1") or a CIDR
+// range ("10.0.0.0/8"). IPv4-mapped IPv6 addresses are taken as IPv4.
+func ParsePrefixes(list []string) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(list))
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		if strings.Contains(s, "/") {
+			p, err := netip.ParsePrefix(s)
+			if err != nil {
+				return nil, fmt.Errorf("%q bukan alamat IP atau rentang CIDR", s)
+			}
+			if p.Addr().Is4In6() && p.Bits() >= 96 {
+				p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			return nil, fmt.Errorf("%q bukan alamat IP atau rentang CIDR", s)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

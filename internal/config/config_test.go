@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,5 +58,34 @@ func TestClamps(t *testing.T) {
 	}
 	if c.Status.TahunTanpaRAT != 1 || c.Ingest.MaxEmptyRows != 10 {
 		t.Fatalf("clamps not applied: %d %d", c.Status.TahunTanpaRAT, c.Ingest.MaxEmptyRows)
+	}
+}
+
+// serve.trusted_proxies: addresses and CIDR ranges, IPv4-mapped IPv6 read as IPv4; anything else
+// refused with the entry named. serve.metrics_token: at least 16 characters when set.
+func TestServeProxiesAndMetricsToken(t *testing.T) {
+	p, err := ParsePrefixes([]string{"127.0.0.1", " 10.0.0.0/8 ", "::1", "::ffff:192.0.2.1", "2001:db8::/32", "192.168.1.7/16"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[127.0.0.1/32 10.0.0.0/8 ::1/128 192.0.2.1/32 2001:db8::/32 192.168.0.0/16]"
+	if got := fmt.Sprint(p); got != want {
+		t.Fatalf("ParsePrefixes = %s, want %s", got, want)
+	}
+	for _, bad := range []string{"proxy.local", "10.0.0.0/33", "fe80::1%eth0", ""} {
+		if _, err := ParsePrefixes([]string{bad}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
+			t.Errorf("ParsePrefixes(%q): %v", bad, err)
+		}
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, FileName), []byte("[serve]\ntrusted_proxies = [\"10.0.0.1\", \"nginx\"]\nmetrics_token = \"pendek\"\n"), 0o644)
+	_, err = Load(dir)
+	if err == nil || !strings.Contains(err.Error(), `serve.trusted_proxies: "nginx" bukan alamat IP`) || !strings.Contains(err.Error(), "serve.metrics_token terlalu pendek") {
+		t.Fatalf("want both settings refused, got %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, FileName), []byte("[serve]\ntrusted_proxies = [\"10.0.0.1\"]\nmetrics_token = \"cukup-panjang-0123\"\n"), 0o644)
+	c, err := Load(dir)
+	if err != nil || len(c.Serve.TrustedProxies) != 1 || c.Serve.MetricsToken != "cukup-panjang-0123" {
+		t.Fatalf("%v %+v", err, c)
 	}
 }

@@ -6,9 +6,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
+	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,7 +53,7 @@ func (s *Server) auth(act users.Action, h authedHandler) http.HandlerFunc {
 			return
 		}
 		*r = *r.WithContext(context.WithValue(r.Context(), ctxKey{}, &sess))
-		setUser(r, sess.Username)
+		infoFrom(r.Context()).user = sess.Username
 		if act >= 0 && !users.Can(sess.Role, act) {
 			s.fail(w, r, http.StatusForbidden, "Tidak diizinkan", "peran Anda ("+sess.Role.String()+") tidak boleh membuka halaman ini")
 			return
@@ -116,12 +117,56 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, m
 	s.render(w, r, status, "login", p)
 }
 
-// safeNext keeps the redirect after login on this site.
+// safeNext is where to go after login: a path of this site, or "/" when lanjut is anything else.
+// The value is parsed, never string-matched, and what is returned is rebuilt from the parse: an
+// absolute path with no scheme, host or user, cleaned (path.Clean: no dot segments, no repeated
+// slashes), with its query and without a fragment. Refused outright, because browsers read them
+// differently from a URL parser: a backslash (which a browser takes for a slash, so /\evil.example
+// is //evil.example, another host) and any control character (a browser drops tabs and newlines, so
+// /\t/evil.example is //evil.example too), whether written plainly or percent-encoded.
 func safeNext(n string) string {
-	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.HasPrefix(n, "/\\") {
-		return "/"
+	const home = "/"
+	if n == "" || len(n) > 2048 || n[0] != '/' {
+		return home
 	}
-	return n
+	if unsafeChars(n) {
+		return home
+	}
+	u, err := url.Parse(n)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return home
+	}
+	if unsafeChars(u.Path) || unsafeChars(u.RawQuery) {
+		return home
+	}
+	if q, err := url.QueryUnescape(u.RawQuery); err != nil || unsafeChars(q) {
+		return home
+	}
+	p := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && p != "/" {
+		p += "/"
+	}
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return home
+	}
+	out := (&url.URL{Path: p}).EscapedPath()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return home
+	}
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
+}
+
+// unsafeChars: a backslash, an ASCII control character or DEL anywhere in s.
+func unsafeChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -137,18 +182,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PostFormValue("username")
-	key := throttleKey(name, r.RemoteAddr)
-	if d := s.throttle.wait(key, s.opt.Now()); d > 0 {
+	client := clientOf(r)
+	if d, why := s.throttle.wait(name, client, s.opt.Now()); d > 0 {
 		s.metrics.logins.WithLabelValues("ditahan").Inc()
-		s.log.Warn("login throttled", "user", name, "remote", r.RemoteAddr, "wait", d)
-		s.showLogin(w, r, http.StatusTooManyRequests, fmt.Sprintf("terlalu banyak percobaan masuk yang gagal; coba lagi dalam %d menit", int(d.Minutes())+1))
+		s.log.Warn("login throttled", "user", name, "remote", client, "by", why, "wait", d.Round(time.Millisecond))
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
+		s.showLogin(w, r, http.StatusTooManyRequests, "terlalu banyak percobaan masuk yang gagal; coba lagi dalam "+lamaTunggu(d))
 		return
 	}
 	u, err := users.Authenticate(r.Context(), s.ws.WH, name, r.PostFormValue("password"))
 	if err != nil {
-		s.throttle.fail(key, s.opt.Now())
+		s.throttle.fail(name, client, s.opt.Now())
 		s.metrics.logins.WithLabelValues("gagal").Inc()
-		s.log.Warn("login refused", "user", name, "remote", r.RemoteAddr)
+		s.log.Warn("login refused", "user", name, "remote", client)
 		if !errors.Is(err, users.ErrBadLogin) {
 			s.log.Error("login", "err", err)
 			err = users.ErrBadLogin
@@ -163,9 +209,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, "Gagal masuk", "sesi tidak dapat dibuat; coba lagi")
 		return
 	}
-	s.throttle.reset(key)
+	s.throttle.succeed(name)
 	s.metrics.logins.WithLabelValues("berhasil").Inc()
-	setUser(r, u.Username)
+	s.log.Info("login", "user", u.Username, "remote", client)
+	infoFrom(r.Context()).user = u.Username
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", HttpOnly: true,
 		Secure: s.ws.Config.Serve.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(ttl.Seconds())})
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/masuk", MaxAge: -1})
@@ -180,4 +227,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, sess users.Sessi
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
 	http.Redirect(w, r, "/masuk", http.StatusSeeOther)
+}
+
+// lamaTunggu says a wait in words: "3 detik", "2 menit".
+func lamaTunggu(d time.Duration) string {
+	if d < time.Minute {
+		return strconv.Itoa(int(d.Seconds()+0.999)) + " detik"
+	}
+	return strconv.Itoa(int(d.Minutes()+0.999)) + " menit"
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,6 +43,17 @@ type Reason struct{ Code, Label string }
 // Statuses a case may take (SPEC §4).
 var Statuses = []string{"baru", "diproses", "selesai", "dibatalkan"}
 
+// validStatusFilter: the list's ?status= is empty (every case), "terbuka" (baru and diproses) or a
+// status; anything else is the client's mistake, answered 400 before the follow-up module sees it.
+func validStatusFilter(st string) bool {
+	st = strings.ToLower(strings.TrimSpace(st))
+	if st == "" || st == "terbuka" {
+		return true
+	}
+	_, err := tindaklanjut.ParseStatus(st)
+	return err == nil
+}
+
 func (s *Server) followUpList(w http.ResponseWriter, r *http.Request, sess users.Session) {
 	if s.opt.FollowUp == nil {
 		s.fail(w, r, http.StatusServiceUnavailable, "Tindak lanjut", "modul tindak lanjut belum tersedia di versi ini")
@@ -49,6 +61,10 @@ func (s *Server) followUpList(w http.ResponseWriter, r *http.Request, sess users
 	}
 	q := r.URL.Query()
 	f := CaseFilter{Status: q.Get("status"), Alasan: q.Get("alasan"), Petugas: q.Get("petugas"), NIK: q.Get("nik"), Limit: 500}
+	if !validStatusFilter(f.Status) {
+		s.fail(w, r, http.StatusBadRequest, "Tindak lanjut", fmt.Sprintf("status %q tidak dikenal; pilih salah satu: %s, atau terbuka (baru dan diproses)", f.Status, strings.Join(Statuses, ", ")))
+		return
+	}
 	cases, err := s.opt.FollowUp.List(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "Tindak lanjut", err.Error())

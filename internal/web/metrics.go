@@ -1,14 +1,19 @@
 package web
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/pantau-koperasi/pantau/internal/users"
 	"github.com/pantau-koperasi/pantau/schedules"
 )
 
@@ -56,4 +61,68 @@ func (m *metrics) observeJob(job, status string, d time.Duration) {
 	if status != schedules.StatusSkipped {
 		m.jobDur.WithLabelValues(job).Observe(d.Seconds())
 	}
+}
+
+// metricsDecision is who may read /metrics.
+type metricsDecision int
+
+const (
+	metricsAllowed   metricsDecision = iota
+	metricsNoAuth                    // 401: no credentials, or a wrong token
+	metricsForbidden                 // 403: logged in, but not as an admin
+)
+
+// metricsAccess: /metrics is for a scraper with serve.metrics_token (Authorization: Bearer), for a
+// request made on this machine — a loopback connection carrying no proxy's forwarding header, so
+// that a reverse proxy on the same machine does not open it to everyone it forwards — and for an
+// admin's session. A token that is sent is the answer: a wrong one is refused even from loopback.
+func (s *Server) metricsAccess(r *http.Request) metricsDecision {
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		scheme, tok, _ := strings.Cut(auth, " ")
+		want := s.ws.Config.Serve.MetricsToken
+		if want == "" || !strings.EqualFold(scheme, "Bearer") {
+			return metricsNoAuth
+		}
+		// Compared as hashes, so neither the token's content nor its length shows in the timing.
+		a, b := sha256.Sum256([]byte(strings.TrimSpace(tok))), sha256.Sum256([]byte(want))
+		if subtle.ConstantTimeCompare(a[:], b[:]) == 1 {
+			return metricsAllowed
+		}
+		return metricsNoAuth
+	}
+	if p := infoFrom(r.Context()).peer; p.IsValid() && p.IsLoopback() && !forwarded(r) {
+		return metricsAllowed
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return metricsNoAuth
+	}
+	sess, err := users.Lookup(r.Context(), s.ws.WH, c.Value, s.opt.Now())
+	if err != nil {
+		if !errors.Is(err, users.ErrBadLogin) {
+			s.log.Error("session lookup", "err", err)
+		}
+		return metricsNoAuth
+	}
+	infoFrom(r.Context()).user = sess.Username
+	if sess.Role != users.Admin {
+		return metricsForbidden
+	}
+	return metricsAllowed
+}
+
+func (s *Server) metricsHandler() http.Handler {
+	h := s.metrics.handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch s.metricsAccess(r) {
+		case metricsAllowed:
+			h.ServeHTTP(w, r)
+		case metricsForbidden:
+			s.log.Warn("metrics refused", "user", infoFrom(r.Context()).user, "remote", clientOf(r))
+			http.Error(w, "/metrics hanya untuk admin, token metrik (serve.metrics_token), atau permintaan dari mesin ini", http.StatusForbidden)
+		default:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="pantau-metrics"`)
+			http.Error(w, "/metrics memerlukan sesi admin, token metrik (Authorization: Bearer, serve.metrics_token), atau permintaan dari mesin ini", http.StatusUnauthorized)
+		}
+	})
 }

@@ -9,33 +9,41 @@ import (
 	"time"
 )
 
-type userKey struct{}
-
-// logInfo is filled by handlers (the user) and read by the access log.
-type logInfo struct{ user string }
-
-func setUser(r *http.Request, u string) {
-	if li, ok := r.Context().Value(userKey{}).(*logInfo); ok {
-		li.user = u
-	}
-}
+// HeaderTokenID is how a handler mounted in the server (the push API, which resolves its own
+// tokens) names the API token behind a request in the access log: it sets this response header to
+// the token's id — never the token — and the access log takes it out of the response before the
+// headers are sent, so the client never sees it.
+const HeaderTokenID = "X-Pantau-Token-Id"
 
 type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	info   *reqInfo
+}
+
+// sent is called once, just before the headers go out.
+func (w *statusWriter) sent(code int) {
+	w.status = code
+	h := w.ResponseWriter.Header()
+	if v := h.Get(HeaderTokenID); v != "" {
+		if len(v) <= 64 && !unsafeChars(v) {
+			w.info.token = v
+		}
+		h.Del(HeaderTokenID)
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
+	if w.status == 0 && code >= 200 {
+		w.sent(code)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.sent(http.StatusOK)
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
@@ -44,21 +52,32 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// accessLog writes one structured line per request (never the query string of /masuk, never bodies).
+// accessLog writes one structured line per request (never the query string of /masuk, never bodies):
+// who (user= the session's user, token= the push API token's id), from where (remote= the client
+// address, see clientAddr; proxy= the peer when it is a trusted proxy), what and how it went.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		li := &logInfo{}
-		r = r.WithContext(context.WithValue(r.Context(), userKey{}, li))
-		sw := &statusWriter{ResponseWriter: w}
+		ri := &reqInfo{peer: peerAddr(r.RemoteAddr)}
+		ri.client = clientAddr(ri.peer, r.Header.Values("X-Forwarded-For"), s.proxies)
+		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, ri))
+		sw := &statusWriter{ResponseWriter: w, info: ri}
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		d := time.Since(start)
 		s.metrics.observeHTTP(r.Method, route(r.URL.Path), sw.status, d)
-		s.log.Info("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"duration_ms", d.Milliseconds(), "user", li.user, "remote", r.RemoteAddr)
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
+			"duration_ms", d.Milliseconds(), "user", ri.user}
+		if ri.token != "" {
+			attrs = append(attrs, "token", ri.token)
+		}
+		attrs = append(attrs, "remote", clientOf(r))
+		if ri.peer.IsValid() && ri.peer != ri.client {
+			attrs = append(attrs, "proxy", ri.peer.String())
+		}
+		s.log.Info("http", attrs...)
 	})
 }
 
@@ -101,6 +120,13 @@ func (s *Server) timeout(next http.Handler) http.Handler {
 	})
 }
 
+// ContentSecurityPolicy is sent with every response, the published dashboards under /dasbor/
+// included: scripts and styles only from files of this site (no inline script, no inline style
+// element or attribute; the pages set styles through the CSSOM, which the policy allows), images
+// from the site or data: URLs, nothing embedded, no <base>, never framed, forms posted only here.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
 // headers sets the security headers and caps request bodies: uploads and the push API at
 // serve.max_upload_mb (refused at once when Content-Length says more), everything else at 1 MB.
 func (s *Server) headers(next http.Handler) http.Handler {
@@ -108,12 +134,8 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
-		if !strings.HasPrefix(r.URL.Path, "/dasbor/") {
-			// The dashboards are go-echarts pages with inline scripts; our own pages only need
-			// inline style and the small drop-zone script.
-			h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'self'")
-		}
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
 		limit := int64(1 << 20)
 		if r.URL.Path == "/unggah" || strings.HasPrefix(r.URL.Path, "/api/v1/") {
 			limit = s.maxUpload() + 64<<10 // the file plus the form's other fields

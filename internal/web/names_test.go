@@ -3,7 +3,6 @@ package web
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // Uploaded file names and the post-login redirect come from the browser: whatever they hold, the name
@@ -29,23 +28,5 @@ func TestFormatInt(t *testing.T) {
 		if got := formatInt(in); got != want {
 			t.Errorf("formatInt(%d) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-func TestThrottleWait(t *testing.T) {
-	t0 := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
-	var fails []time.Time
-	for i := 0; i < 4; i++ {
-		fails = append(fails, t0.Add(time.Duration(i)*time.Minute))
-	}
-	if d := throttleWait(fails, t0.Add(5*time.Minute)); d != 0 {
-		t.Fatalf("4 failures: wait %s, want none", d)
-	}
-	fails = append(fails, t0.Add(4*time.Minute)) // the fifth, at 08:04
-	if d := throttleWait(fails, t0.Add(5*time.Minute)); d != 10*time.Minute {
-		t.Fatalf("5 failures: wait %s, want 10m (until the 08:00 failure is 15 min old)", d)
-	}
-	if d := throttleWait(fails, t0.Add(15*time.Minute)); d != 0 {
-		t.Fatalf("after the window: wait %s", d)
 	}
 }

@@ -5,7 +5,11 @@
 // only the SHA-256 of a session token is stored). Every state-changing form carries the session's
 // synchronizer CSRF token (the login form a double-submit cookie, as there is no session yet), and
 // net/http's CrossOriginProtection refuses cross-origin browser POSTs on top of that. Request bodies
-// are capped, requests time out, and every request is logged with slog.
+// are capped, requests time out, and every request is logged with slog, naming the user (or the push
+// API token's id) and the client address (through serve.trusted_proxies, see clientaddr.go). Every
+// response carries a strict Content-Security-Policy (middleware.go); the published dashboards under
+// /dasbor/ follow the same roles as the pages (dasbor.go); logins are throttled per client address
+// and per account (throttle.go); /metrics is for an admin, a token or this machine (metrics.go).
 package web
 
 import (
@@ -16,11 +20,13 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/internal/config"
 	"github.com/pantau-koperasi/pantau/internal/users"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/schedules"
@@ -28,6 +34,9 @@ import (
 
 //go:embed templates/*.html
 var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
 
 // Options of a Server.
 type Options struct {
@@ -51,6 +60,8 @@ type Server struct {
 	loc      *time.Location
 	staging  string
 	throttle throttle
+	proxies  []netip.Prefix // serve.trusted_proxies
+	statis   map[string]staticFile
 }
 
 // New prepares the server (templates, metrics, the upload staging folder).
@@ -65,6 +76,14 @@ func New(ws *workspace.Workspace, opt Options) (*Server, error) {
 		staging: filepath.Join(filepath.Dir(ws.Config.Abs(ws.Config.Warehouse.Path)), "unggahan")}
 	if err := os.MkdirAll(s.staging, 0o700); err != nil {
 		return nil, fmt.Errorf("folder unggahan sementara: %w", err)
+	}
+	proxies, err := config.ParsePrefixes(ws.Config.Serve.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("serve.trusted_proxies: %w", err)
+	}
+	s.proxies = proxies
+	if s.statis, err = staticFiles(ws.Config.Kantor.WarnaUtama); err != nil {
+		return nil, err
 	}
 	funcs := template.FuncMap{
 		"waktu":   s.formatTime,
@@ -92,7 +111,8 @@ func (s *Server) Observe(job, status string, d time.Duration) { s.metrics.observ
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.Handle("GET /metrics", s.metricsHandler())
+	mux.HandleFunc("GET /statis/{name}", s.static)
 	mux.HandleFunc("GET /masuk", s.loginPage)
 	mux.HandleFunc("POST /masuk", s.login)
 	mux.HandleFunc("POST /keluar", s.auth(-1, s.logout))
@@ -107,11 +127,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /tindak-lanjut", s.auth(users.EditFollowUp, s.followUpNew))
 	mux.HandleFunc("GET /tindak-lanjut/{id}", s.auth(users.ViewFollowUp, s.followUpCase))
 	mux.HandleFunc("POST /tindak-lanjut/{id}/{aksi}", s.auth(users.EditFollowUp, s.followUpAction))
-	dash := http.StripPrefix("/dasbor/", http.FileServer(http.Dir(s.ws.Config.Abs(s.ws.Config.Paths.Public))))
-	mux.HandleFunc("GET /dasbor/", s.auth(users.ViewDashboards, func(w http.ResponseWriter, r *http.Request, _ users.Session) {
-		w.Header().Set("Cache-Control", "no-cache")
-		dash.ServeHTTP(w, r)
-	}))
+	mux.HandleFunc("GET /dasbor/", s.auth(users.ViewDashboards, s.dashboard(http.StripPrefix("/dasbor/",
+		http.FileServer(noListing{http.Dir(s.ws.Config.Abs(s.ws.Config.Paths.Public))})))))
 	mux.HandleFunc("GET /dasbor", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/dasbor/", http.StatusMovedPermanently)
 	})
@@ -174,21 +191,18 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // page is what every template gets.
 type page struct {
-	Title, Kantor, Warna, Zona string
-	S                          *users.Session
-	Error, Flash               string
-	LoginCSRF, Next            string
-	CanUpload, CanFollowUp     bool
-	CanJobs, CanRunJobs        bool
-	CanEditFollowUp            bool
-	Data                       any
+	Title, Kantor, Zona    string
+	S                      *users.Session
+	Error, Flash           string
+	LoginCSRF, Next        string
+	CanUpload, CanFollowUp bool
+	CanJobs, CanRunJobs    bool
+	CanEditFollowUp        bool
+	Data                   any
 }
 
 func (s *Server) page(sess *users.Session, title string, data any) *page {
-	p := &page{Title: title, Kantor: s.ws.Config.Kantor.Nama, Warna: s.ws.Config.Kantor.WarnaUtama, Zona: s.ws.Config.Kantor.ZonaWaktu, S: sess, Data: data}
-	if p.Warna == "" {
-		p.Warna = "#0f5c8c"
-	}
+	p := &page{Title: title, Kantor: s.ws.Config.Kantor.Nama, Zona: s.ws.Config.Kantor.ZonaWaktu, S: sess, Data: data}
 	if sess != nil {
 		p.CanUpload = users.Can(sess.Role, users.Upload)
 		p.CanFollowUp = users.Can(sess.Role, users.ViewFollowUp)
