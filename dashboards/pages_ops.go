@@ -14,6 +14,7 @@ var labelAlasanKarantina = map[string]string{
 	"angka_tidak_terbaca": "Angka tidak terbaca", "tanggal_tidak_terbaca": "Tanggal tidak terbaca", "wajib_kosong": "Kolom wajib kosong",
 	"nik_tidak_sah": "NIK tidak sah", "tidak_konsisten": "Nilai tidak konsisten", "duplikat_bertentangan": "Duplikat bertentangan",
 	"wilayah_tidak_dikenal": "Wilayah tidak dikenal", "kode_tidak_dikenal": "Kode tidak dikenal",
+	"angka_ambigu": "Angka ambigu (dua kemungkinan bacaan)",
 }
 
 // Check kinds, severities and outcomes (ops.check_results codes, dbt's vocabulary) as staff read them.
