@@ -2,7 +2,7 @@
 // in raw with its provenance, rows that fail validation go to ops.quarantine with a reason in Bahasa
 // Indonesia, and the same file twice changes nothing.
 //
-// The path of a spreadsheet row: source (xlsx_stream.go, csv.go) → header detection on the top of
+// The path of a spreadsheet row: source (xlsx_rows.go, csv.go) → header detection on the top of
 // each sheet (stream.go, header.go) → parseRow/validate (record.go, values.go, codes.go) → written in
 // chunks inside the file's one transaction (load.go); see README.md.
 package ingest

@@ -82,7 +82,7 @@ func checkZip(path string, size int64, lim Limits) error {
 	return nil
 }
 
-// openXLSXSource opens a workbook for streaming (xlsx_stream.go).
+// openXLSXSource opens a workbook for streaming (xlsx_book.go, xlsx_rows.go).
 func openXLSXSource(path string, lim Limits) (source, error) {
 	book, err := openXLSX(path, lim)
 	if err != nil {

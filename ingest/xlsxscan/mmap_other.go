@@ -1,6 +1,6 @@
 //go:build !unix
 
-package ingest
+package xlsxscan
 
 // allocOffHeap falls back to the Go heap where anonymous mappings are not available.
 func allocOffHeap(n int) ([]byte, func(), error) {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/ingest/xlsxscan"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -572,10 +573,10 @@ func TestXLSXStreamHostile(t *testing.T) {
 
 	// The shared-string table is bounded by MaxUnzipBytes counted in memory (16 bytes of string
 	// header per item plus its text): 100,000 empty items cost 1.6 MB, over a 1 MB budget.
-	if _, err := parseSharedStrings(strings.NewReader("<sst>"+strings.Repeat("<si/>", 100000)+"</sst>"), 1<<20); err == nil {
+	if _, err := xlsxscan.ParseSharedStrings(strings.NewReader("<sst>"+strings.Repeat("<si/>", 100000)+"</sst>"), 1<<20); err == nil {
 		t.Error("100,000 shared strings within a 1 MB budget")
 	}
-	if sst, err := parseSharedStrings(strings.NewReader("<sst>"+strings.Repeat("<si/>", 1000)+"</sst>"), 1<<20); err != nil || len(sst) != 1000 {
+	if sst, err := xlsxscan.ParseSharedStrings(strings.NewReader("<sst>"+strings.Repeat("<si/>", 1000)+"</sst>"), 1<<20); err != nil || len(sst) != 1000 {
 		t.Errorf("1,000 empty shared strings: %d, %v", len(sst), err)
 	}
 
@@ -642,12 +643,12 @@ func FuzzXLSXStream(f *testing.F) {
 	lim := Limits{MaxFileBytes: 4 << 20, MaxUnzipBytes: 16 << 20, MaxCompressionRatio: 100}
 	n := 0
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sst, _ := parseSharedStrings(bytes.NewReader(data), 1<<20)
+		sst, _ := xlsxscan.ParseSharedStrings(bytes.NewReader(data), 1<<20)
 		if len(sst) > len(data) {
 			t.Fatalf("%d shared strings from %d bytes", len(sst), len(data))
 		}
-		book := &xlsxBook{name: "fuzz.xlsx", sst: sharedStringsOf("nol", "satu")}
-		rows := &xlsxRows{book: book, sheet: "S", s: newXMLScan(bytes.NewReader(data)), started: !bytes.Contains(data, []byte("sheetData"))}
+		book := &xlsxBook{name: "fuzz.xlsx", sst: xlsxscan.SharedStringsOf("nol", "satu")}
+		rows := &xlsxRows{book: book, sheet: "S", s: xlsxscan.NewScanner(bytes.NewReader(data)), started: !bytes.Contains(data, []byte("sheetData"))}
 		checkFuzzRows(t, rows)
 		if bytes.HasPrefix(data, []byte("PK")) {
 			n++

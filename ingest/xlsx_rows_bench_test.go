@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// BenchmarkXLSXStream compares the raw worksheet read of the streaming reader (xlsx_stream.go) with
+// BenchmarkXLSXStream compares the raw worksheet read of the streaming reader (xlsx_rows.go) with
 // excelize's OpenFile + Rows() + Columns(raw) on the 200,000-row × 13-column benchmark workbook of
 // benchdata_test.go. Each reader runs in its own process so that peak RSS (VmHWM) is its own; CPU
 // time is user+system of that process for the read alone. The streaming reader is measured with
