@@ -148,6 +148,7 @@ func TestServeDashboardsUnderCSP(t *testing.T) {
 	// A cooperative with a follow-up case, yearly reports and a health grade: its profile draws charts.
 	caseNIK := sqlRows(t, dir, `select nik from mart.tindak_lanjut where nik in (select nik from mart.laporan)
 		and nik in (select nik from mart.kesehatan) order by nik limit 1`)[0][0]
+	kab := sqlRows(t, dir, `select kode_kabupaten_kota from mart.koperasi where kode_kabupaten_kota is not null group by 1 order by count(*) desc, 1 limit 1`)[0][0]
 	base, _ := startServe(t, dir)
 
 	// The policy is on the dashboards' responses as on every other.
@@ -174,7 +175,7 @@ func TestServeDashboardsUnderCSP(t *testing.T) {
 		file      string
 		minCharts int
 	}{
-		{"index.html", 5}, {"wilayah.html", 1}, {"kesehatan.html", 5}, {"keaktifan.html", 5}, {"kelengkapan.html", 4},
+		{"index.html", 5}, {"wilayah.html", 1}, {"wilayah.html#" + kab, 2}, {"kesehatan.html", 5}, {"keaktifan.html", 5}, {"kelengkapan.html", 4},
 		{"kualitas.html", 4}, {"tindak-lanjut.html", 5}, {"direktori.html", 0}, {"koperasi.html#" + caseNIK, 3},
 	}
 	for _, p := range pages {
