@@ -1,8 +1,9 @@
 // Package transform turns raw submissions into the core and mart layers with SQL models.
 //
 // A model is one embedded file models/<schema>.<name>.sql holding a SELECT. Its header comments
-// declare how it is materialised (`-- materialized: table|view`) and what it reads
-// (`-- depends_on: a, b`). Models run in dependency order; a failing model stops the models that
+// declare how it is materialised (`-- materialized: table|view`), the models it reads
+// (`-- depends_on: a, b`) and the tables other stages own that it reads (`-- reads: raw.x, ops.y`);
+// a test checks both lists against the tables the SQL names. Models run in dependency order; a failing model stops the models that
 // depend on it, names itself and says why, while independent models still run.
 package transform
 
@@ -43,8 +44,11 @@ func (m Materialization) String() string {
 type Model struct {
 	Name string // schema.name
 	Mat  Materialization
-	Deps []string
-	SQL  string
+	Deps []string // models it reads: they run first
+	// Reads are the tables it reads that no model builds (ingest's raw.*, the ops.* tables, scoring's
+	// marts, core.wilayah): they come from migrations, so they exist before any model runs.
+	Reads []string
+	SQL   string
 }
 
 // Models reads and orders the embedded models (dependencies first).
@@ -125,14 +129,24 @@ func parseModel(name, text string) (Model, error) {
 			}
 		}
 		if v, ok := strings.CutPrefix(l, "depends_on:"); ok {
-			for _, d := range strings.Split(v, ",") {
-				if d = strings.TrimSpace(d); d != "" {
-					m.Deps = append(m.Deps, d)
-				}
-			}
+			m.Deps = append(m.Deps, splitList(v)...)
+		}
+		if v, ok := strings.CutPrefix(l, "reads:"); ok {
+			m.Reads = append(m.Reads, splitList(v)...)
 		}
 	}
 	return m, nil
+}
+
+// splitList splits a header list "a, b, c".
+func splitList(v string) []string {
+	var out []string
+	for _, d := range strings.Split(v, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Result of one model (or of the data-quality gate, Model == GateName).

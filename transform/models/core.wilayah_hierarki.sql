@@ -1,4 +1,5 @@
 -- materialized: table
+-- reads: core.wilayah
 -- Each region code with the codes and names of its provinsi, kabupaten/kota and kecamatan.
 -- Parent codes are computed first so every join is a plain equality (hash) join.
 WITH w AS (

@@ -1,5 +1,6 @@
 -- materialized: table
 -- depends_on: core.koperasi, core.laporan, core.wilayah_hierarki
+-- reads: ops.transform_settings
 -- Reporting completeness with DHIS2's five measures, per tahun buku and region level (provinsi,
 -- kabupaten_kota, kecamatan), for every tahun buku from the first to the last one reported.
 -- Expected: cooperatives that existed in the year (tanggal_badan_hukum in or before it; when unknown,

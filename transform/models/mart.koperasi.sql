@@ -1,5 +1,6 @@
 -- materialized: view
 -- depends_on: core.koperasi, core.wilayah_hierarki
+-- reads: mart.keaktifan
 -- One row per cooperative (SPEC §5). status_aktif comes from mart.keaktifan, written by `pantau score`.
 SELECT
     k.nik, k.nama_koperasi, k.jenis, k.bentuk, k.kelompok, k.sektor_usaha, k.alamat,

@@ -1,4 +1,5 @@
 -- materialized: view
+-- reads: raw.laporan, ops.submissions
 -- Every accepted row of every loaded submission, with when it arrived. Superseded rows stay here.
 SELECT l.*, s.received_at, s.source, s.filename, s.kind
 FROM raw.laporan l

@@ -1,5 +1,6 @@
 -- materialized: view
 -- depends_on: staging.laporan_diterima
+-- reads: ops.load_reviews
 -- The rows the data-quality checks look at: every accepted load that is not held for review
 -- (row count far below the previous load of its source) nor rejected by a reviewer.
 SELECT d.*

@@ -1,5 +1,6 @@
 -- materialized: view
 -- depends_on: staging.laporan_kandidat
+-- reads: ops.check_runs, ops.check_blocks, ops.load_reviews
 -- The rows that may flow into core and the marts: candidates that the latest finished check run
 -- judged, minus the loads an error-severity check blocked in that run (unless a reviewer accepted the
 -- load). transform.Run evaluates the checks right before this model, so a blocked load leaves the last
