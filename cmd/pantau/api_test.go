@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/pantau-koperasi/pantau/ingest/apisim"
+	"github.com/pantau-koperasi/pantau/ingest/push"
 	"github.com/pantau-koperasi/pantau/internal/config"
 	"github.com/pantau-koperasi/pantau/internal/web"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
@@ -206,7 +208,8 @@ func TestPushThroughServe(t *testing.T) {
 	mustPantau(t, "init", dir)
 	out := mustPantau(t, "-C", dir, "token", "create", "--nama", "KSP Maju", "--nik", "3276010000000001")
 	tok := regexp.MustCompile(`pantau_[a-z2-7]{52}`).FindString(out)
-	ws, err := workspace.Open(context.Background(), dir, false, nil)
+	var logs syncBuffer
+	ws, err := workspace.Open(context.Background(), dir, false, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,13 +247,53 @@ func TestPushThroughServe(t *testing.T) {
 		t.Fatalf("while a job runs: %d %s", code, b)
 	}
 	release()
-	code, b, _ := post(body)
+	code, b, hdr := post(body)
 	if code != 200 || !strings.Contains(b, `"rows_accepted":1`) || !strings.Contains(b, `"nik":"3276010000000001"`) {
 		t.Fatalf("%d %s", code, b)
+	}
+	// The access log names the token by its id (the first token: 1), never the secret, and the
+	// header that carried the id to the log never reaches the client.
+	if push.HeaderTokenID != web.HeaderTokenID {
+		t.Fatalf("push sets %q, the access log reads %q", push.HeaderTokenID, web.HeaderTokenID)
+	}
+	if v := hdr.Get(web.HeaderTokenID); v != "" {
+		t.Fatalf("%s leaked to the client: %q", web.HeaderTokenID, v)
+	}
+	if l := logs.String(); !regexp.MustCompile(`path=/api/v1/laporan .*token=1\b`).MatchString(l) || strings.Contains(l, tok) {
+		t.Fatalf("access log should name token=1 and never the secret:\n%s", l)
+	}
+	// A body announced over serve.max_upload_mb (50 MB) is answered 413 in the API's JSON error
+	// shape by the push handler, not as the web pages' text.
+	req, _ := http.NewRequest("POST", ts.URL+"/api/v1/laporan", io.LimitReader(zeros{}, 51<<20))
+	req.ContentLength = 51 << 20
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		rb, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var e struct {
+			Error struct{ Code, Message string }
+		}
+		if resp.StatusCode != 413 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+			json.Unmarshal(rb, &e) != nil || e.Error.Code == "" {
+			t.Fatalf("oversized push: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), rb)
+		}
 	}
 	resp, err := http.Get(ts.URL + "/api/v1/openapi.json")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("openapi.json through serve: %v %v", err, resp)
 	}
 	resp.Body.Close()
+}
+
+// zeros is an endless body.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
 }

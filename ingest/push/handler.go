@@ -22,6 +22,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -343,8 +344,15 @@ func (h *handler) auth(w http.ResponseWriter, r *http.Request, bearer string) (*
 		writeError(w, http.StatusUnauthorized, "token_tidak_sah", "token tidak dikenal atau sudah dicabut", nil)
 		return nil, false
 	}
+	// The server's access log names the token behind the request by its id (never the secret); it
+	// takes this header out before the answer leaves (internal/web.HeaderTokenID).
+	w.Header().Set(HeaderTokenID, strconv.FormatInt(t.ID, 10))
 	return t, true
 }
+
+// HeaderTokenID carries the resolved token's id to the server's access log; the same name as
+// internal/web.HeaderTokenID (cmd/pantau checks the two agree).
+const HeaderTokenID = "X-Pantau-Token-Id"
 
 // readBody reads the request body through the limit (serve.max_upload_mb): a Content-Length over
 // it is refused before a byte is read, and a body that turns out longer (chunked, or a short

@@ -47,7 +47,7 @@ type Sumber struct {
 // API is the push API (ingest/push), mounted by pantau serve at /api/v1/.
 type API struct {
 	MaxRowsPerRequest int `toml:"max_rows_per_request" doc:"Most reports in one POST /api/v1/laporan; the request body is also limited by serve.max_upload_mb."`
-	MaxKeyLength      int `toml:"max_idempotency_key" doc:"Longest Idempotency-Key accepted, in characters."`
+	MaxKeyLength      int `toml:"max_idempotency_key" doc:"No longer read: the push API takes an Idempotency-Key of up to 200 characters, the limit its OpenAPI document states (one source of truth). Kept so that older pantau.toml files still load; a value other than 200 is logged as ignored."`
 }
 
 // DefaultSumber is what every [[sumber]] setting falls back to.
