@@ -99,9 +99,13 @@ func TestPublishPages(t *testing.T) {
 			t.Errorf("font %s is not bundled: %v", m[1], err)
 		}
 	}
-	// The office colour from pantau.toml is the page colour.
-	if !strings.Contains(read(t, filepath.Join(dir, "index.html")), "--warna:#0f5c8c") {
-		t.Error("office colour not applied")
+	// The office colour from pantau.toml is the page colour: a stylesheet of its own (no inline style
+	// under the Content-Security-Policy), linked from every page.
+	if !strings.Contains(read(t, filepath.Join(dir, "assets", "kantor.css")), "#0f5c8c") {
+		t.Error("office colour not in assets/kantor.css")
+	}
+	if !strings.Contains(read(t, filepath.Join(dir, "index.html")), "kantor.css") {
+		t.Error("index.html does not link the office colour")
 	}
 }
 
