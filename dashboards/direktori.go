@@ -98,8 +98,8 @@ type cursor struct {
 	err  error
 }
 
-func (b *builder) openCursor(q string, args ...any) (*cursor, error) {
-	rs, err := b.src.db.QueryContext(b.src.ctx, q, args...)
+func (b *builder) openCursor(name string, args ...any) (*cursor, error) {
+	rs, err := b.src.query(name, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -153,9 +153,6 @@ func (c *cursor) close() {
 	}
 }
 
-// kabKey is the file key of a cooperative's kab/kota; "lain" for cooperatives without a region.
-const kabKey = `coalesce(k.kode_kabupaten_kota, 'lain')`
-
 func (b *builder) direktori() (int64, int, error) {
 	pub := b.site.Public
 	dir := b.site.Dir
@@ -169,76 +166,31 @@ func (b *builder) direktori() (int64, int, error) {
 		}
 	}
 	hasKes := b.hasKesehatan()
-	kesCols := "NULL, NULL, NULL, NULL"
-	kesJoin := ""
-	if hasKes {
-		g := "NULL"
-		if b.src.has("mart.kesehatan", "grade") {
-			g = "h.grade"
-		}
-		kesCols = "coalesce(h.kategori, 'Tidak Dapat Dinilai'), " + g + ", h.rubrik, h.tahun_buku"
-		kesJoin = "LEFT JOIN (" + kesehatanTerkini + ") h USING (nik)"
+	liste := "direktori_koperasi"
+	if pub {
+		liste = "direktori_koperasi_publik" // alamat, ketua and telepon are not even read
 	}
-	private := "NULL, NULL, NULL"
-	if !pub {
-		private = "k.alamat, k.nama_ketua, k.telepon"
-	}
-	list, err := b.openCursor(`SELECT ` + kabKey + ` AS kab, k.nik, k.nama_koperasi, k.jenis, k.kelompok, k.kecamatan, k.desa_kelurahan,
-			coalesce(k.status_aktif, 'belum_dinilai'), coalesce(a.peringatan, ''), ` + kesCols + `, k.nomor_badan_hukum,
-			coalesce(k.kabupaten_kota, '` + noRegion + `'), k.bentuk, k.sektor_usaha, k.tanggal_badan_hukum, k.tanggal_pembubaran,
-			coalesce(a.alasan, ''), a.per_tanggal, a.tahun_rat_terakhir, a.tanggal_rat_terakhir, k.provinsi, ` + private + `
-		FROM mart.koperasi k LEFT JOIN mart.keaktifan a USING (nik) ` + kesJoin + `
-		ORDER BY kab, k.nama_koperasi, k.nik`)
+	list, err := b.openCursor(liste)
 	if err != nil {
 		return 0, 0, fmt.Errorf("daftar koperasi: %w", err)
 	}
 	defer list.close()
-	lap, err := b.openCursor(`SELECT ` + kabKey + ` AS kab, l.nik, l.tahun_buku, l.jumlah_anggota, l.modal_sendiri::DOUBLE, l.modal_luar::DOUBLE,
-			l.total_aset::DOUBLE, l.volume_usaha::DOUBLE, l.shu::DOUBLE, l.tanggal_rat
-		FROM mart.laporan l JOIN mart.koperasi k USING (nik) ORDER BY kab, l.nik, l.tahun_buku`)
+	lap, err := b.openCursor("direktori_laporan")
 	if err != nil {
 		return 0, 0, fmt.Errorf("laporan koperasi: %w", err)
 	}
 	defer lap.close()
 	var kes, ind, kas *cursor
 	if hasKes {
-		perub := "NULL"
-		if b.src.has("mart.kesehatan", "perubahan") {
-			perub = "h.perubahan"
-		}
-		g := "NULL"
-		if b.src.has("mart.kesehatan", "grade") {
-			g = "h.grade"
-		}
-		kes, err = b.openCursor(`SELECT ` + kabKey + ` AS kab, h.nik, h.tahun_buku, h.rubrik, round(h.skor, 2)::DOUBLE, coalesce(h.kategori, 'Tidak Dapat Dinilai'), ` + g + `,
-				round(100 * h.cakupan, 1)::DOUBLE, ` + perub + `
-			FROM mart.kesehatan h JOIN mart.koperasi k USING (nik) ORDER BY kab, h.nik, h.tahun_buku, h.rubrik`)
+		kes, err = b.openCursor("direktori_kesehatan")
 		if err != nil {
 			return 0, 0, fmt.Errorf("kesehatan koperasi: %w", err)
 		}
 		defer kes.close()
 		if b.src.has("mart.kesehatan_indikator", "nik", "tahun_buku", "rubrik", "aspek", "nama_indikator", "nilai", "skor", "bobot", "dinilai") {
-			band, hil, aspek := "NULL", "NULL", "i.aspek"
-			if b.src.has("mart.kesehatan_indikator", "band") {
-				band = "i.band::VARCHAR"
-			}
-			if b.src.has("mart.kesehatan_indikator", "input_hilang") {
-				hil = "i.input_hilang::VARCHAR"
-			}
-			if b.src.has("mart.kesehatan_indikator", "nama_aspek") {
-				aspek = "coalesce(nullif(i.nama_aspek, ''), i.aspek)"
-			}
-			urut := "i.indikator"
-			if b.src.has("mart.kesehatan_indikator", "urutan") {
-				urut = "i.urutan"
-			}
 			// The latest worksheet of every rubric that scored the cooperative, each shown under its
-			// own title (the headline rubric's first, see rubrikUtama).
-			ind, err = b.openCursor(`SELECT ` + kabKey + ` AS kab, i.nik, ` + aspek + `, i.nama_indikator, i.rubrik, i.tahun_buku, round(i.nilai, 4)::DOUBLE, ` + band + `,
-					round(i.skor, 2)::DOUBLE, round(i.bobot, 2)::DOUBLE, i.dinilai, ` + hil + `
-				FROM mart.kesehatan_indikator i
-				JOIN (SELECT nik, rubrik, max(tahun_buku) AS tahun_buku FROM mart.kesehatan GROUP BY 1, 2) h ON h.nik = i.nik AND h.tahun_buku = i.tahun_buku AND h.rubrik = i.rubrik
-				JOIN mart.koperasi k ON k.nik = i.nik ORDER BY kab, i.nik, i.rubrik, ` + urut + `, i.aspek, i.indikator`)
+			// own title (the headline rubric's first, see kesehatan_aturan.sql).
+			ind, err = b.openCursor("direktori_lembar_kerja")
 			if err != nil {
 				return 0, 0, fmt.Errorf("lembar kerja kesehatan: %w", err)
 			}
@@ -246,12 +198,7 @@ func (b *builder) direktori() (int64, int, error) {
 		}
 	}
 	if !pub && b.src.has("mart.tindak_lanjut", "id", "nik", "alasan", "status", "prioritas", "petugas", "dibuat_pada") {
-		due := "NULL"
-		if b.src.has("mart.tindak_lanjut", "jatuh_tempo") {
-			due = "t.jatuh_tempo::TIMESTAMP::DATE"
-		}
-		kas, err = b.openCursor(`SELECT ` + kabKey + ` AS kab, t.nik, t.id, t.alasan, t.status, t.prioritas, t.petugas, t.dibuat_pada::TIMESTAMP::DATE, ` + due + `
-			FROM mart.tindak_lanjut t JOIN mart.koperasi k USING (nik) ORDER BY kab, t.nik, t.dibuat_pada DESC`)
+		kas, err = b.openCursor("direktori_kasus")
 		if err != nil {
 			return 0, 0, fmt.Errorf("kasus tindak lanjut: %w", err)
 		}

@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -58,7 +59,7 @@ func (b *builder) kesehatan() (*Page, error) {
 		p.Kosong = kosongKesehatan
 		return p, nil
 	}
-	cur, err := b.src.rows(`SELECT coalesce(kategori, 'Tidak Dapat Dinilai'), count(*), avg(skor)::DOUBLE FROM (` + kesehatanTerkini + `) GROUP BY 1`)
+	cur, err := b.src.rows("kesehatan_kategori")
 	if err != nil {
 		return nil, fmt.Errorf("kesehatan: %w", err)
 	}
@@ -85,8 +86,7 @@ func (b *builder) kesehatan() (*Page, error) {
 		Tabel:      Tabel{Kolom: []Kolom{{Label: "Kategori", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
 
 	// by jenis
-	rows, err := b.src.rows(`SELECT coalesce(k.jenis, ''), coalesce(h.kategori, 'Tidak Dapat Dinilai'), count(*)
-		FROM (` + kesehatanTerkini + `) h JOIN mart.koperasi k USING (nik) GROUP BY 1, 2 ORDER BY sum(count(*)) OVER (PARTITION BY coalesce(k.jenis, '')) DESC, 1`)
+	rows, err := b.src.rows("kesehatan_jenis")
 	if err != nil {
 		return nil, fmt.Errorf("kesehatan per jenis: %w", err)
 	}
@@ -100,8 +100,7 @@ func (b *builder) kesehatan() (*Page, error) {
 		Tinggi: max(320, 90+34*len(cats)), Chart: barChart(cats, ss, sumbu{horizontal: true, legend: true}), Tabel: Tabel{Kolom: kategoriKolom("Jenis"), Baris: t}})
 
 	// by kab/kota
-	rows, err = b.src.rows(`SELECT coalesce(k.kabupaten_kota, '` + noRegion + `'), coalesce(h.kategori, 'Tidak Dapat Dinilai'), count(*)
-		FROM (` + kesehatanTerkini + `) h JOIN mart.koperasi k USING (nik) GROUP BY 1, 2 ORDER BY sum(count(*)) OVER (PARTITION BY coalesce(k.kabupaten_kota, '` + noRegion + `')) DESC, 1`)
+	rows, err = b.src.rows("kesehatan_wilayah")
 	if err != nil {
 		return nil, fmt.Errorf("kesehatan per wilayah: %w", err)
 	}
@@ -116,8 +115,7 @@ func (b *builder) kesehatan() (*Page, error) {
 
 	// moving up or down, per tahun buku
 	if b.src.has("mart.kesehatan", "perubahan") {
-		rows, err = b.src.rows(`SELECT tahun_buku, count(*) FILTER (WHERE perubahan = 'naik'), count(*) FILTER (WHERE perubahan = 'turun'),
-				count(*) FILTER (WHERE perubahan = 'tetap') FROM (` + kesehatanPerTahun + `) GROUP BY 1 ORDER BY 1`)
+		rows, err = b.src.rows("kesehatan_perubahan")
 		if err != nil {
 			return nil, fmt.Errorf("kesehatan perubahan: %w", err)
 		}
@@ -133,9 +131,7 @@ func (b *builder) kesehatan() (*Page, error) {
 			Chart: barChart(cats, []serie{{Name: "Naik", Data: naik, Color: "#2e7d32"}, {Name: "Turun", Data: turun, Color: "#c62828"}, {Name: "Tetap", Data: tetap, Color: "#9e9e9e"}}, sumbu{legend: true}),
 			Tabel: Tabel{Kolom: []Kolom{{Label: "Tahun buku", Tipe: "teks"}, {Label: "Naik", Tipe: "angka"}, {Label: "Turun", Tipe: "angka"}, {Label: "Tetap", Tipe: "angka"}}, Baris: rows}})
 		// the list of cooperatives that dropped in their latest assessment
-		turunRows, err := b.src.rows(`SELECT h.nik, coalesce(k.nama_koperasi, h.nik), coalesce(k.kabupaten_kota, ''), h.tahun_buku,
-				coalesce(h.kategori_sebelumnya, ''), coalesce(h.kategori, 'Tidak Dapat Dinilai'), round(h.skor, 1)::DOUBLE
-			FROM (` + kesehatanTerkini + `) h LEFT JOIN mart.koperasi k USING (nik) WHERE h.perubahan = 'turun' ORDER BY h.skor NULLS LAST, 2`)
+		turunRows, err := b.src.rows("kesehatan_turun")
 		if err != nil {
 			return nil, fmt.Errorf("kesehatan turun: %w", err)
 		}
@@ -149,7 +145,7 @@ func (b *builder) kesehatan() (*Page, error) {
 		p.Panels = append(p.Panels, pn)
 	}
 	// average score per year and rubric
-	rows, err = b.src.rows(`SELECT tahun_buku, rubrik, round(avg(skor), 1)::DOUBLE, count(*) FROM mart.kesehatan GROUP BY 1, 2 ORDER BY 1, 2`)
+	rows, err = b.src.rows("kesehatan_skor")
 	if err != nil {
 		return nil, fmt.Errorf("kesehatan skor: %w", err)
 	}
@@ -190,14 +186,7 @@ func (b *builder) kesehatan() (*Page, error) {
 func (b *builder) keaktifan() (*Page, error) {
 	p := &Page{File: "keaktifan.html", Key: "keaktifan", Judul: "Keaktifan & RAT",
 		Deskripsi: "Dari terdaftar ke aktif ke RAT: koperasi yang melaksanakan Rapat Anggota Tahunan, yang terlambat, dan sebarannya per wilayah."}
-	f, err := b.src.rows(`SELECT count(*), count(*) FILTER (WHERE k.status_aktif IS DISTINCT FROM 'dibubarkan'),
-			count(*) FILTER (WHERE k.status_aktif = 'aktif'),
-			count(*) FILTER (WHERE a.tahun_rat_terakhir >= a.tahun_buku_tertutup),
-			count(*) FILTER (WHERE a.tahun_rat_terakhir >= a.tahun_buku_tertutup
-				AND a.tanggal_rat_terakhir <= make_date(a.tahun_buku_tertutup + 1, 1, 1) + to_months(?::INTEGER) - INTERVAL 1 DAY),
-			count(*) FILTER (WHERE a.peringatan LIKE '%rat_terlambat%'), count(*) FILTER (WHERE a.peringatan LIKE '%belum_lapor%'),
-			max(a.tahun_buku_tertutup)
-		FROM mart.koperasi k LEFT JOIN mart.keaktifan a USING (nik)`, b.cfg.Status.BatasRATBulan)
+	f, err := b.src.rows("keaktifan_corong", sql.Named("batas_rat", b.cfg.Status.BatasRATBulan))
 	if err != nil {
 		return nil, fmt.Errorf("keaktifan: %w", err)
 	}
@@ -226,11 +215,7 @@ func (b *builder) keaktifan() (*Page, error) {
 		Chart:      funnelChart("Corong", items), Tabel: Tabel{Kolom: []Kolom{{Label: "Tahap", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
 
 	// RAT per tahun buku: on time and late
-	rows, err := b.src.rows(`SELECT tahun_buku, count(*) FILTER (WHERE tanggal_rat IS NOT NULL
-				AND tanggal_rat <= make_date(tahun_buku + 1, 1, 1) + to_months(?::INTEGER) - INTERVAL 1 DAY),
-			count(*) FILTER (WHERE tanggal_rat > make_date(tahun_buku + 1, 1, 1) + to_months(?::INTEGER) - INTERVAL 1 DAY),
-			count(*) FILTER (WHERE tanggal_rat IS NULL)
-		FROM mart.laporan GROUP BY 1 ORDER BY 1`, b.cfg.Status.BatasRATBulan, b.cfg.Status.BatasRATBulan)
+	rows, err := b.src.rows("keaktifan_rat_tahun", sql.Named("batas_rat", b.cfg.Status.BatasRATBulan))
 	if err != nil {
 		return nil, fmt.Errorf("RAT per tahun: %w", err)
 	}
@@ -248,10 +233,7 @@ func (b *builder) keaktifan() (*Page, error) {
 		Tabel: Tabel{Kolom: []Kolom{{Label: "Tahun buku", Tipe: "teks"}, {Label: "Tepat waktu", Tipe: "angka"}, {Label: "Terlambat", Tipe: "angka"}, {Label: "Tanpa tanggal RAT", Tipe: "angka"}}, Baris: rows}})
 
 	// late RATs and missing reports by region
-	rows, err = b.src.rows(`SELECT k.kode_kabupaten_kota, coalesce(any_value(k.kabupaten_kota), '` + noRegion + `'),
-			count(*) FILTER (WHERE a.peringatan LIKE '%rat_terlambat%'), count(*) FILTER (WHERE a.peringatan LIKE '%belum_lapor%'),
-			count(*), round(100.0 * count(*) FILTER (WHERE k.status_aktif = 'aktif') / count(*), 1)::DOUBLE
-		FROM mart.koperasi k LEFT JOIN mart.keaktifan a USING (nik) GROUP BY 1 ORDER BY 3 DESC, 4 DESC, 2`)
+	rows, err = b.src.rows("keaktifan_wilayah")
 	if err != nil {
 		return nil, fmt.Errorf("keaktifan per wilayah: %w", err)
 	}
@@ -295,9 +277,7 @@ func (b *builder) keaktifan() (*Page, error) {
 		Tabel: Tabel{Kolom: wk, Baris: sorted}})
 
 	// status by jenis
-	rows, err = b.src.rows(`SELECT coalesce(jenis, ''), count(*) FILTER (WHERE status_aktif = 'aktif'), count(*) FILTER (WHERE status_aktif = 'tidak_aktif'),
-			count(*) FILTER (WHERE status_aktif = 'baru'), count(*) FILTER (WHERE status_aktif = 'dibubarkan'), count(*)
-		FROM mart.koperasi GROUP BY 1 ORDER BY count(*) DESC`)
+	rows, err = b.src.rows("keaktifan_jenis")
 	if err != nil {
 		return nil, fmt.Errorf("keaktifan per jenis: %w", err)
 	}
@@ -337,10 +317,7 @@ func (b *builder) kelengkapan() (*Page, error) {
 		p.Kosong = "Tabel kelengkapan laporan (mart.kelengkapan_laporan) belum ada: jalankan pantau transform."
 		return p, nil
 	}
-	years, err := b.src.rows(`SELECT tahun_buku, sum(expected_reports)::BIGINT, sum(actual_reports)::BIGINT, sum(actual_reports_on_time)::BIGINT,
-			round(100.0 * sum(actual_reports) / nullif(sum(expected_reports), 0), 1)::DOUBLE,
-			round(100.0 * sum(actual_reports_on_time) / nullif(sum(expected_reports), 0), 1)::DOUBLE
-		FROM mart.kelengkapan_laporan WHERE level = 'kabupaten_kota' GROUP BY 1 ORDER BY 1`)
+	years, err := b.src.rows("kelengkapan_tahun")
 	if err != nil {
 		return nil, fmt.Errorf("kelengkapan: %w", err)
 	}
@@ -376,9 +353,7 @@ func (b *builder) kelengkapan() (*Page, error) {
 			Tabel: Tabel{Kolom: yk, Baris: years}})
 
 	// by kab/kota, latest year
-	kab, err := b.src.rows(`SELECT kode_wilayah, nama_wilayah, expected_reports, actual_reports, actual_reports_on_time,
-			reporting_rate::DOUBLE, reporting_rate_on_time::DOUBLE
-		FROM mart.kelengkapan_laporan WHERE level = 'kabupaten_kota' AND tahun_buku = ? ORDER BY reporting_rate, nama_wilayah`, last[0])
+	kab, err := b.src.rows("kelengkapan_kabupaten", sql.Named("tahun", last[0]))
 	if err != nil {
 		return nil, fmt.Errorf("kelengkapan wilayah: %w", err)
 	}
@@ -404,8 +379,7 @@ func (b *builder) kelengkapan() (*Page, error) {
 		Tabel: Tabel{Kolom: kk, Baris: kab}})
 
 	// kab × year matrix of rates
-	mx, err := b.src.rows(`SELECT kode_wilayah, nama_wilayah, tahun_buku, reporting_rate::DOUBLE FROM mart.kelengkapan_laporan
-		WHERE level = 'kabupaten_kota' ORDER BY nama_wilayah, kode_wilayah, tahun_buku`)
+	mx, err := b.src.rows("kelengkapan_matriks")
 	if err != nil {
 		return nil, err
 	}
@@ -434,11 +408,7 @@ func (b *builder) kelengkapan() (*Page, error) {
 		Tabel: Tabel{Kolom: mk, Baris: mt}})
 
 	// lowest kecamatan, latest year
-	kec, err := b.src.rows(`SELECT c.kode_wilayah, c.nama_wilayah, coalesce(k.nama_wilayah, ''), c.expected_reports, c.actual_reports,
-			c.reporting_rate::DOUBLE, c.reporting_rate_on_time::DOUBLE
-		FROM mart.kelengkapan_laporan c LEFT JOIN mart.kelengkapan_laporan k
-			ON k.level = 'kabupaten_kota' AND k.kode_wilayah = c.kode_induk AND k.tahun_buku = c.tahun_buku
-		WHERE c.level = 'kecamatan' AND c.tahun_buku = ? AND c.expected_reports >= 3 ORDER BY c.reporting_rate, c.expected_reports DESC LIMIT 200`, last[0])
+	kec, err := b.src.rows("kelengkapan_kecamatan", sql.Named("tahun", last[0]))
 	if err != nil {
 		return nil, err
 	}

@@ -43,11 +43,11 @@ func lblAlasan(k string) string {
 func (b *builder) kualitas() (*Page, error) {
 	p := &Page{File: "kualitas.html", Key: "kualitas", Judul: "Kualitas Data",
 		Deskripsi: "Baris yang dikarantina saat unggah, masalah yang paling sering, dan hasil pemeriksaan data setiap kali data diolah (tahap pengolahan)."}
-	sub, err := b.src.rows(`SELECT count(*), coalesce(sum(rows_accepted), 0)::BIGINT, coalesce(sum(rows_quarantined), 0)::BIGINT FROM ops.submissions`)
+	sub, err := b.src.rows("kualitas_kiriman")
 	if err != nil {
 		return nil, fmt.Errorf("kualitas: %w", err)
 	}
-	q, err := b.src.rows(`SELECT count(*), count(DISTINCT (submission_id, sheet, row_number)) FROM ops.quarantine`)
+	q, err := b.src.rows("kualitas_karantina")
 	if err != nil {
 		return nil, fmt.Errorf("kualitas karantina: %w", err)
 	}
@@ -57,7 +57,7 @@ func (b *builder) kualitas() (*Page, error) {
 		{Label: "Baris dikarantina", Nilai: Angka(asInt(q[0][1])), Warna: "#c62828", Catatan: Angka(asInt(q[0][0])) + " masalah"},
 	}
 	// 1. quarantine per month by reason
-	rows, err := b.src.rows(`SELECT strftime(created_at::TIMESTAMP, '%Y-%m'), reason_code, count(*) FROM ops.quarantine GROUP BY 1, 2 ORDER BY 1, 2`)
+	rows, err := b.src.rows("kualitas_karantina_bulan")
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +70,7 @@ func (b *builder) kualitas() (*Page, error) {
 	p.Panels = append(p.Panels, pn)
 
 	// 2. most common problems: reason × column
-	rows, err = b.src.rows(`SELECT reason_code, coalesce(nullif(column_label, ''), nullif(column_name, ''), '(seluruh baris)'), count(*)
-		FROM ops.quarantine GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 50`)
+	rows, err = b.src.rows("kualitas_masalah")
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +96,7 @@ func (b *builder) kualitas() (*Page, error) {
 	p.Panels = append(p.Panels, pn)
 
 	// 3. submissions per month
-	rows, err = b.src.rows(`SELECT strftime(received_at::TIMESTAMP, '%Y-%m'), count(*), sum(rows_accepted)::BIGINT, sum(rows_quarantined)::BIGINT
-		FROM ops.submissions GROUP BY 1 ORDER BY 1`)
+	rows, err = b.src.rows("kualitas_kiriman_bulan")
 	if err != nil {
 		return nil, err
 	}
@@ -122,9 +120,7 @@ func (b *builder) kualitas() (*Page, error) {
 		p.Panels = append(p.Panels, &Panel{ID: "cek", Judul: "Hasil pemeriksaan data", Kosong: "Hasil pemeriksaan data belum ada (tabel ops.check_results belum dibuat)."})
 		return p, nil
 	}
-	rows, err = b.src.rows(`SELECT run_id, count(*) FILTER (WHERE status = 'pass'), count(*) FILTER (WHERE status = 'warn'),
-			count(*) FILTER (WHERE status = 'error'), coalesce(sum(failing_count), 0)::BIGINT
-		FROM ops.check_results WHERE level = 'check' GROUP BY 1 ORDER BY 1 DESC LIMIT 30`)
+	rows, err = b.src.rows("kualitas_cek_tren")
 	if err != nil {
 		return nil, err
 	}
@@ -147,8 +143,7 @@ func (b *builder) kualitas() (*Page, error) {
 		pn.Kosong = "Pemeriksaan data belum pernah dijalankan."
 	}
 	p.Panels = append(p.Panels, pn)
-	rows, err = b.src.rows(`SELECT check_name, check_type, severity, status, failing_count FROM ops.check_results
-		WHERE level = 'check' AND run_id = (SELECT max(run_id) FROM ops.check_results) ORDER BY status = 'pass', failing_count DESC, check_name`)
+	rows, err = b.src.rows("kualitas_cek_terakhir")
 	if err != nil {
 		return nil, err
 	}
@@ -210,13 +205,7 @@ func (b *builder) tindakLanjut() (*Page, error) {
 		p.Kosong = "Belum ada data tindak lanjut. Kasus muncul di sini setelah tahap penilaian membuat tabel mart.tindak_lanjut."
 		return p, nil
 	}
-	due := "NULL::DATE"
-	if b.src.has("mart.tindak_lanjut", "jatuh_tempo") {
-		due = "t.jatuh_tempo::TIMESTAMP::DATE"
-	}
-	const open = `t.status IN ('baru', 'diproses')`
-	c, err := b.src.rows(`SELECT count(*) FILTER (WHERE ` + open + `), count(*) FILTER (WHERE ` + open + ` AND ` + due + ` < current_date),
-			count(*) FILTER (WHERE t.status = 'selesai'), count(*) FROM mart.tindak_lanjut t`)
+	c, err := b.src.rows("tl_jumlah")
 	if err != nil {
 		return nil, fmt.Errorf("tindak lanjut: %w", err)
 	}
@@ -228,7 +217,7 @@ func (b *builder) tindakLanjut() (*Page, error) {
 		{Label: "Lewat jatuh tempo", Nilai: Angka(asInt(c[0][1])), Warna: "#c62828"},
 		{Label: "Selesai", Nilai: Angka(asInt(c[0][2])), Warna: "#2e7d32"},
 		{Label: "Semua kasus", Nilai: Angka(asInt(c[0][3]))}}
-	simple := func(id, judul, q, head string, horiz bool, color string) error {
+	simple := func(id, judul, q, head string, horiz bool, color string) error { // q: a query name
 		rows, err := b.src.rows(q)
 		if err != nil {
 			return fmt.Errorf("tindak lanjut %s: %w", id, err)
@@ -255,21 +244,19 @@ func (b *builder) tindakLanjut() (*Page, error) {
 		p.Panels = append(p.Panels, pn)
 		return nil
 	}
-	if err := simple("alasan", "Kasus terbuka menurut alasan", `SELECT coalesce(t.alasan, '(tanpa alasan)'), count(*) FROM mart.tindak_lanjut t WHERE `+open+` GROUP BY 1 ORDER BY 2 DESC, 1`, "Alasan", true, b.warna(0)); err != nil {
+	if err := simple("alasan", "Kasus terbuka menurut alasan", "tl_alasan", "Alasan", true, b.warna(0)); err != nil {
 		return nil, err
 	}
-	if err := simple("umur", "Umur kasus terbuka", `SELECT k, n FROM (SELECT CASE WHEN d <= 30 THEN '0–30 hari' WHEN d <= 90 THEN '31–90 hari'
-			WHEN d <= 180 THEN '91–180 hari' ELSE 'lebih dari 180 hari' END AS k, min(d) AS o, count(*) AS n
-		FROM (SELECT date_diff('day', t.dibuat_pada::TIMESTAMP::DATE, current_date) AS d FROM mart.tindak_lanjut t WHERE `+open+`) GROUP BY 1) ORDER BY o`, "Umur", false, "#ffa000"); err != nil {
+	if err := simple("umur", "Umur kasus terbuka", "tl_umur", "Umur", false, "#ffa000"); err != nil {
 		return nil, err
 	}
-	if err := simple("petugas", "Kasus terbuka per petugas", `SELECT coalesce(nullif(t.petugas, ''), '(belum ditugaskan)'), count(*) FROM mart.tindak_lanjut t WHERE `+open+` GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30`, "Petugas", true, b.warna(1)); err != nil {
+	if err := simple("petugas", "Kasus terbuka per petugas", "tl_petugas", "Petugas", true, b.warna(1)); err != nil {
 		return nil, err
 	}
-	if err := simple("prioritas", "Kasus terbuka menurut prioritas", `SELECT coalesce(t.prioritas, '-'), count(*) FROM mart.tindak_lanjut t WHERE `+open+` GROUP BY 1 ORDER BY 2 DESC`, "Prioritas", false, b.warna(3)); err != nil {
+	if err := simple("prioritas", "Kasus terbuka menurut prioritas", "tl_prioritas", "Prioritas", false, b.warna(3)); err != nil {
 		return nil, err
 	}
-	st, err := b.src.rows(`SELECT status, count(*) FROM mart.tindak_lanjut GROUP BY 1 ORDER BY 2 DESC`)
+	st, err := b.src.rows("tl_status")
 	if err != nil {
 		return nil, err
 	}
@@ -288,10 +275,7 @@ func (b *builder) tindakLanjut() (*Page, error) {
 		pn.Kosong = "Belum ada kasus tindak lanjut."
 	}
 	p.Panels = append(p.Panels, pn)
-	list, err := b.src.rows(`SELECT t.id, t.nik, coalesce(k.nama_koperasi, t.nik), t.alasan, t.prioritas, coalesce(nullif(t.petugas, ''), '(belum ditugaskan)'),
-			t.status, t.dibuat_pada::TIMESTAMP::DATE, ` + due + `
-		FROM mart.tindak_lanjut t LEFT JOIN mart.koperasi k USING (nik) WHERE ` + open + `
-		ORDER BY ` + due + ` NULLS LAST, t.dibuat_pada LIMIT 500`)
+	list, err := b.src.rows("tl_daftar")
 	if err != nil {
 		return nil, err
 	}

@@ -28,28 +28,8 @@ func pendek(n string) string {
 	return n
 }
 
-const noRegion = "(wilayah tidak diketahui)"
-
-// The headline grade of a cooperative (one category per cooperative: directory, profile badge,
-// Ringkasan and Kesehatan counts) comes from one rule, rubricUtama: the rubric that officially applies.
-// ksp-2016 (the KSP/USP regulation) for simpan_pinjam and simpan_pinjam_syariah where it was scored,
-// else umum-2026 (the office default), else any other non-provisional rubric, and the provisional
-// kkpkk-2021 only when nothing else scored the cooperative (the page then labels it "sementara").
-// The latest assessed tahun buku comes first: a grade from an older year is not the current one.
-const rubrikUtama = `CASE WHEN h.rubrik = 'ksp-2016' AND k0.jenis IN ('simpan_pinjam', 'simpan_pinjam_syariah') THEN 0
-	WHEN h.rubrik = 'umum-2026' THEN 1 WHEN h.rubrik = 'kkpkk-2021' THEN 3 ELSE 2 END`
-
 // rubrikSementara are the provisional rubrics: shown, but labelled "sementara" when they head a profile.
 var rubrikSementara = map[string]bool{"kkpkk-2021": true}
-
-// kesehatanTerkini is the current grade per cooperative: its latest assessed tahun buku, under the
-// rubric that officially applies (rubrikUtama).
-const kesehatanTerkini = `SELECT h.* FROM mart.kesehatan h LEFT JOIN mart.koperasi k0 ON k0.nik = h.nik
-	QUALIFY row_number() OVER (PARTITION BY h.nik ORDER BY h.tahun_buku DESC, ` + rubrikUtama + `, h.rubrik) = 1`
-
-// kesehatanPerTahun is one grade per cooperative and tahun buku, by the same rule.
-const kesehatanPerTahun = `SELECT h.* FROM mart.kesehatan h LEFT JOIN mart.koperasi k0 ON k0.nik = h.nik
-	QUALIFY row_number() OVER (PARTITION BY h.nik, h.tahun_buku ORDER BY ` + rubrikUtama + `, h.rubrik) = 1`
 
 func (b *builder) hasKesehatan() bool {
 	return b.src.has("mart.kesehatan", "nik", "tahun_buku", "rubrik", "kategori", "skor", "cakupan")
@@ -60,7 +40,7 @@ const kosongKesehatan = "Belum ada hasil penilaian kesehatan. Hasilnya muncul di
 func (b *builder) ringkasan() (*Page, error) {
 	p := &Page{File: "index.html", Key: "ringkasan", Judul: "Ringkasan",
 		Deskripsi: "Keadaan koperasi di wilayah kerja: status keaktifan, tingkat kesehatan, anggota, modal dan usaha."}
-	st, err := b.src.rows(`SELECT coalesce(status_aktif, 'belum_dinilai'), count(*) FROM mart.koperasi GROUP BY 1`)
+	st, err := b.src.rows("ringkasan_status")
 	if err != nil {
 		return nil, fmt.Errorf("ringkasan status: %w", err)
 	}
@@ -70,10 +50,7 @@ func (b *builder) ringkasan() (*Page, error) {
 		count[asStr(r[0])] = asInt(r[1])
 		total += asInt(r[1])
 	}
-	years, err := b.src.rows(`SELECT tahun_buku, count(*), coalesce(sum(jumlah_anggota), 0)::BIGINT,
-			coalesce(sum(modal_sendiri), 0)::DOUBLE, coalesce(sum(volume_usaha), 0)::DOUBLE,
-			coalesce(sum(total_aset), 0)::DOUBLE, coalesce(sum(shu), 0)::DOUBLE, count(tanggal_rat)
-		FROM mart.laporan GROUP BY 1 ORDER BY 1`)
+	years, err := b.src.rows("ringkasan_tahun")
 	if err != nil {
 		return nil, fmt.Errorf("ringkasan tahun buku: %w", err)
 	}
@@ -120,7 +97,7 @@ func (b *builder) ringkasan() (*Page, error) {
 	if !b.hasKesehatan() {
 		kes.Kosong = kosongKesehatan
 	} else {
-		rows, err := b.src.rows(`SELECT coalesce(kategori, 'Tidak Dapat Dinilai'), count(*) FROM (` + kesehatanTerkini + `) GROUP BY 1`)
+		rows, err := b.src.rows("ringkasan_kesehatan")
 		if err != nil {
 			return nil, fmt.Errorf("ringkasan kesehatan: %w", err)
 		}
@@ -134,10 +111,7 @@ func (b *builder) ringkasan() (*Page, error) {
 	p.Panels = append(p.Panels, kes)
 
 	// 3. per kab/kota
-	kab, err := b.src.rows(`SELECT kode_kabupaten_kota, coalesce(any_value(kabupaten_kota), '` + noRegion + `'),
-			count(*) FILTER (WHERE status_aktif = 'aktif'), count(*) FILTER (WHERE status_aktif = 'tidak_aktif'),
-			count(*) FILTER (WHERE status_aktif = 'baru'), count(*) FILTER (WHERE status_aktif = 'dibubarkan'), count(*)
-		FROM mart.koperasi GROUP BY 1 ORDER BY count(*) DESC, 2`)
+	kab, err := b.src.rows("ringkasan_wilayah")
 	if err != nil {
 		return nil, fmt.Errorf("ringkasan wilayah: %w", err)
 	}

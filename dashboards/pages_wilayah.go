@@ -16,31 +16,16 @@ var wilayahKolom = []Kolom{{Label: "Kode", Tipe: "teks"}, {Label: "Wilayah", Tip
 	{Label: "Laporan tahun terakhir", Tipe: "angka"}, {Label: "Anggota", Tipe: "angka"},
 	{Label: "Modal sendiri (Rp)", Tipe: "rp"}, {Label: "Volume usaha (Rp)", Tipe: "rp"}}
 
-// wilayahSQL aggregates cooperatives and their latest-year reports by region; $level picks the
-// grouping columns.
-func wilayahSQL(kode, nama, induk string) string {
-	return `WITH th AS (SELECT max(tahun_buku) AS t FROM mart.laporan),
-	lap AS (SELECT nik, jumlah_anggota, modal_sendiri, volume_usaha FROM mart.laporan WHERE tahun_buku = (SELECT t FROM th))
-	SELECT k.` + induk + `, k.` + kode + `, coalesce(any_value(k.` + nama + `), '` + noRegion + `'), count(*),
-		count(*) FILTER (WHERE status_aktif = 'aktif'), count(*) FILTER (WHERE status_aktif = 'tidak_aktif'),
-		count(*) FILTER (WHERE status_aktif = 'baru'), count(*) FILTER (WHERE status_aktif = 'dibubarkan'),
-		round(100.0 * count(*) FILTER (WHERE status_aktif = 'aktif') / count(*), 1)::DOUBLE,
-		count(l.nik), coalesce(sum(l.jumlah_anggota), 0)::BIGINT,
-		coalesce(sum(l.modal_sendiri), 0)::DOUBLE, coalesce(sum(l.volume_usaha), 0)::DOUBLE
-	FROM mart.koperasi k LEFT JOIN lap l USING (nik)
-	GROUP BY k.` + induk + `, k.` + kode + ` ORDER BY k.` + induk + ` NULLS LAST, count(*) DESC, 3`
-}
-
 // The Wilayah page: kab/kota, then (in the page, from a URL like wilayah.html#32.01) the kecamatan
 // of one kab/kota. Every kecamatan table is pre-aggregated and written as CSV/XLSX at publish time.
 func (b *builder) wilayah() (*Page, error) {
 	p := &Page{File: "wilayah.html", Key: "wilayah", Judul: "Wilayah",
 		Deskripsi: "Koperasi per kabupaten/kota; pilih satu wilayah (klik batang atau nama) untuk melihat kecamatannya."}
-	kab, err := b.src.rows(wilayahSQL("kode_kabupaten_kota", "kabupaten_kota", "kode_provinsi"))
+	kab, err := b.src.rows("wilayah_kabupaten")
 	if err != nil {
 		return nil, fmt.Errorf("wilayah: %w", err)
 	}
-	kec, err := b.src.rows(wilayahSQL("kode_kecamatan", "kecamatan", "kode_kabupaten_kota"))
+	kec, err := b.src.rows("wilayah_kecamatan")
 	if err != nil {
 		return nil, fmt.Errorf("wilayah kecamatan: %w", err)
 	}

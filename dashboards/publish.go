@@ -11,6 +11,7 @@ package dashboards
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -271,26 +272,33 @@ func copyLogo(path, dst string) (string, error) {
 // a stage that changes data (inbox, pull, transform, score), in the office's time zone.
 func (b *builder) stamp() error {
 	loc := b.cfg.Location()
-	rows, err := b.src.rows(`SELECT id, job, stage, coalesce(finished_at, started_at) FROM ops.runs
-		WHERE status = 'succeeded' AND stage <> 'publish' ORDER BY coalesce(finished_at, started_at) DESC, id DESC LIMIT 1`)
+	rs, err := b.src.query("proses_terakhir")
 	if err != nil {
 		return fmt.Errorf("membaca ops.runs: %w", err)
 	}
-	if len(rows) == 0 {
+	defer rs.Close()
+	if !rs.Next() {
+		if err := rs.Err(); err != nil {
+			return fmt.Errorf("membaca ops.runs: %w", err)
+		}
 		b.site.DataPer = Stempel(time.Now(), loc)
 		b.site.Run = "belum ada proses yang tercatat"
 		return nil
 	}
-	var t time.Time
-	if err := b.src.db.QueryRowContext(b.src.ctx, `SELECT coalesce(finished_at, started_at) FROM ops.runs WHERE id = ?`, rows[0][0]).Scan(&t); err != nil {
-		return err
+	var (
+		id         int64
+		job, stage sql.NullString
+		t          time.Time
+	)
+	if err := rs.Scan(&id, &job, &stage, &t); err != nil {
+		return fmt.Errorf("membaca ops.runs: %w", err)
 	}
 	b.site.DataPer = Stempel(t, loc)
-	st := asStr(rows[0][2])
+	st := stage.String
 	if l, ok := labelTahap[st]; ok {
 		st = l
 	}
-	b.site.Run = fmt.Sprintf("proses terakhir #%d: %s (%s)", asInt(rows[0][0]), st, asStr(rows[0][1]))
+	b.site.Run = fmt.Sprintf("proses terakhir #%d: %s (%s)", id, st, job.String)
 	return nil
 }
 

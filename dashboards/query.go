@@ -21,7 +21,11 @@ type src struct {
 
 func newSrc(ctx context.Context, db *sql.DB) (*src, error) {
 	s := &src{ctx: ctx, db: db, cols: map[string]map[string]bool{}}
-	rows, err := db.QueryContext(ctx, `SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns`)
+	q, err := query("katalog")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("membaca katalog gudang data: %w", err)
 	}
@@ -53,10 +57,11 @@ func (s *src) has(table string, cols ...string) bool {
 	return true
 }
 
-// rows runs a query and returns its rows with cells normalised to nil, int64, float64 or string
-// (dates as YYYY-MM-DD), the only types the tables and downloads know.
-func (s *src) rows(q string, args ...any) ([][]any, error) {
-	rs, err := s.db.QueryContext(s.ctx, q, args...)
+// rows runs a named query (queries/*.sql) and returns its rows with cells normalised to nil, int64,
+// float64 or string (dates as YYYY-MM-DD), the only types the tables and downloads know. Its
+// arguments are sql.Named values for the query's $name parameters.
+func (s *src) rows(name string, args ...any) ([][]any, error) {
+	rs, err := s.query(name, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +86,19 @@ func (s *src) rows(q string, args ...any) ([][]any, error) {
 		out = append(out, raw)
 	}
 	return out, rs.Err()
+}
+
+// query runs a named query.
+func (s *src) query(name string, args ...any) (*sql.Rows, error) {
+	q, err := query(name)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.db.QueryContext(s.ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("kueri %s: %w", name, err)
+	}
+	return rs, nil
 }
 
 func norm(v any) any {
