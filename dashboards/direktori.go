@@ -170,7 +170,7 @@ func (b *builder) direktori() (int64, int, error) {
 	if pub {
 		liste = "direktori_koperasi_publik" // alamat, ketua and telepon are not even read
 	}
-	list, err := b.openCursor(liste)
+	list, err := b.openCursor(liste, b.aturan())
 	if err != nil {
 		return 0, 0, fmt.Errorf("daftar koperasi: %w", err)
 	}
@@ -238,7 +238,7 @@ func (b *builder) direktori() (int64, int, error) {
 		dirRows := make([][]any, len(rows))
 		for i, r := range rows {
 			nik := asStr(r[0])
-			dirRows[i] = []any{r[0], r[1], lblJenis(asStr(r[2])), r[3], r[4], r[5], lblStatus(asStr(r[6])), r[7], r[8], r[9], r[12], lblRubrik(asStr(r[10]))}
+			dirRows[i] = []any{r[0], r[1], lblJenis(asStr(r[2])), r[3], r[4], r[5], lblStatus(asStr(r[6])), r[7], r[8], r[9], r[12], b.lblRubrik(asStr(r[10]))}
 			if asStr(r[6]) == "aktif" {
 				reg.Aktif++
 			}

@@ -59,7 +59,7 @@ func (b *builder) kesehatan() (*Page, error) {
 		p.Kosong = kosongKesehatan
 		return p, nil
 	}
-	cur, err := b.src.rows("kesehatan_kategori")
+	cur, err := b.src.rows("kesehatan_kategori", b.aturan())
 	if err != nil {
 		return nil, fmt.Errorf("kesehatan: %w", err)
 	}
@@ -81,12 +81,12 @@ func (b *builder) kesehatan() (*Page, error) {
 		p.Kartu = append(p.Kartu, Kartu{Label: k, Nilai: Angka(by[k]), Warna: warnaKategori[k]})
 	}
 	p.Panels = append(p.Panels, &Panel{ID: "kategori", Judul: "Koperasi menurut kategori kesehatan", Format: "angka",
-		Keterangan: "Satu kategori per koperasi, dari penilaian terakhirnya menurut rubrik yang berlaku: ksp-2016 untuk koperasi simpan pinjam (bila dinilai), selain itu umum-2026; kkpkk-2021 masih sementara dan hanya dipakai bila tidak ada rubrik lain. Kategori tidak diberikan bila cakupan indikator yang dapat dinilai di bawah batas (Tidak Dapat Dinilai).",
+		Keterangan: "Satu kategori per koperasi, dari penilaian terakhirnya menurut rubrik yang berlaku: " + b.ketAturan(true) + ". Kategori tidak diberikan bila cakupan indikator yang dapat dinilai di bawah batas (Tidak Dapat Dinilai).",
 		Chart:      pieChart("Kategori", items),
 		Tabel:      Tabel{Kolom: []Kolom{{Label: "Kategori", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
 
 	// by jenis
-	rows, err := b.src.rows("kesehatan_jenis")
+	rows, err := b.src.rows("kesehatan_jenis", b.aturan())
 	if err != nil {
 		return nil, fmt.Errorf("kesehatan per jenis: %w", err)
 	}
@@ -100,7 +100,7 @@ func (b *builder) kesehatan() (*Page, error) {
 		Tinggi: max(320, 90+34*len(cats)), Chart: barChart(cats, ss, sumbu{horizontal: true, legend: true}), Tabel: Tabel{Kolom: kategoriKolom("Jenis"), Baris: t}})
 
 	// by kab/kota
-	rows, err = b.src.rows("kesehatan_wilayah")
+	rows, err = b.src.rows("kesehatan_wilayah", b.aturan())
 	if err != nil {
 		return nil, fmt.Errorf("kesehatan per wilayah: %w", err)
 	}
@@ -115,7 +115,7 @@ func (b *builder) kesehatan() (*Page, error) {
 
 	// moving up or down, per tahun buku
 	if b.src.has("mart.kesehatan", "perubahan") {
-		rows, err = b.src.rows("kesehatan_perubahan")
+		rows, err = b.src.rows("kesehatan_perubahan", b.aturan())
 		if err != nil {
 			return nil, fmt.Errorf("kesehatan perubahan: %w", err)
 		}
@@ -131,7 +131,7 @@ func (b *builder) kesehatan() (*Page, error) {
 			Chart: barChart(cats, []serie{{Name: "Naik", Data: naik, Color: "#2e7d32"}, {Name: "Turun", Data: turun, Color: "#c62828"}, {Name: "Tetap", Data: tetap, Color: "#9e9e9e"}}, sumbu{legend: true}),
 			Tabel: Tabel{Kolom: []Kolom{{Label: "Tahun buku", Tipe: "teks"}, {Label: "Naik", Tipe: "angka"}, {Label: "Turun", Tipe: "angka"}, {Label: "Tetap", Tipe: "angka"}}, Baris: rows}})
 		// the list of cooperatives that dropped in their latest assessment
-		turunRows, err := b.src.rows("kesehatan_turun")
+		turunRows, err := b.src.rows("kesehatan_turun", b.aturan())
 		if err != nil {
 			return nil, fmt.Errorf("kesehatan turun: %w", err)
 		}
@@ -172,10 +172,10 @@ func (b *builder) kesehatan() (*Page, error) {
 	}
 	var ss2 []serie
 	for i, k := range rubrik {
-		ss2 = append(ss2, serie{Name: lblRubrik(k), Data: rub[k], Color: b.warna(i)})
+		ss2 = append(ss2, serie{Name: b.lblRubrik(k), Data: rub[k], Color: b.warna(i)})
 	}
 	for _, r := range rows {
-		r[1] = lblRubrik(asStr(r[1]))
+		r[1] = b.lblRubrik(asStr(r[1]))
 	}
 	p.Panels = append(p.Panels, &Panel{ID: "skor", Judul: "Skor rata-rata per tahun buku dan rubrik", Format: "desimal",
 		Chart: lineChart(tahun, ss2, ""), Tabel: Tabel{Kolom: []Kolom{{Label: "Tahun buku", Tipe: "teks"}, {Label: "Rubrik", Tipe: "teks"},

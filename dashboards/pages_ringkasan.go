@@ -28,9 +28,6 @@ func pendek(n string) string {
 	return n
 }
 
-// rubrikSementara are the provisional rubrics: shown, but labelled "sementara" when they head a profile.
-var rubrikSementara = map[string]bool{"kkpkk-2021": true}
-
 func (b *builder) hasKesehatan() bool {
 	return b.src.has("mart.kesehatan", "nik", "tahun_buku", "rubrik", "kategori", "skor", "cakupan")
 }
@@ -93,11 +90,11 @@ func (b *builder) ringkasan() (*Page, error) {
 		Tabel: Tabel{Kolom: []Kolom{{Label: "Status", Tipe: "teks"}, {Label: "Koperasi", Tipe: "angka"}}, Baris: tbl}})
 
 	// 2. health
-	kes := &Panel{ID: "kesehatan", Judul: "Koperasi menurut kategori kesehatan", Keterangan: "Penilaian terakhir tiap koperasi, menurut rubrik yang berlaku: ksp-2016 untuk koperasi simpan pinjam, selain itu umum-2026.", Format: "angka"}
+	kes := &Panel{ID: "kesehatan", Judul: "Koperasi menurut kategori kesehatan", Keterangan: "Penilaian terakhir tiap koperasi, menurut rubrik yang berlaku: " + b.ketAturan(false) + ".", Format: "angka"}
 	if !b.hasKesehatan() {
 		kes.Kosong = kosongKesehatan
 	} else {
-		rows, err := b.src.rows("ringkasan_kesehatan")
+		rows, err := b.src.rows("ringkasan_kesehatan", b.aturan())
 		if err != nil {
 			return nil, fmt.Errorf("ringkasan kesehatan: %w", err)
 		}
@@ -240,12 +237,4 @@ func reverse[T any](s []T) {
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
 		s[i], s[j] = s[j], s[i]
 	}
-}
-
-// lblRubrik names a rubric as the pages show it: a provisional one is marked "sementara".
-func lblRubrik(r string) string {
-	if rubrikSementara[r] {
-		return r + " (sementara)"
-	}
-	return r
 }

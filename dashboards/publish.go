@@ -56,6 +56,10 @@ type builder struct {
 	site *site
 	cfg  *config.Config
 	log  func(msg string, args ...any)
+
+	rubrik    map[string]rubrikInfo // mart.rubrik
+	penerapan []penerapan           // [kesehatan] penerapan
+	urutan    string                // the headline rule's ranks ($urutan_rubrik, rubrik.go)
 }
 
 // Publish builds the site and swaps it into place atomically.
@@ -126,6 +130,9 @@ func PublishResult(ctx context.Context, ws *workspace.Workspace, o Options) (Res
 			res.Pages++
 		}
 		return res, finish(tmp, out, &res, start)
+	}
+	if err := b.loadRubrik(); err != nil {
+		return res, err
 	}
 	pages := []func() (*Page, error){b.ringkasan, b.wilayah, b.kesehatan, b.keaktifan, b.kelengkapan}
 	if !o.Public {
