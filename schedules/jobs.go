@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/pantau-koperasi/pantau/internal/config"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/runs"
 )
 
 // Job is one scheduled unit of work: pipeline stages run in order under one name.
@@ -13,7 +13,7 @@ type Job struct {
 	Name     string
 	Title    string // shown to people (Bahasa Indonesia)
 	Spec     string
-	Stages   []pipeline.Stage
+	Stages   []runs.Stage // a stage without Run is not in this build: the job is skipped
 	Retry    RetryPolicy
 	Schedule Schedule
 }
@@ -29,20 +29,33 @@ const (
 
 func (t Trigger) String() string { return [...]string{"jadwal", "susulan", "manual"}[t] }
 
-// Jobs are the server's jobs as pantau.toml schedules them.
+// Jobs are the server's jobs as pantau.toml schedules them, each running stages of pipeline (the
+// list package app builds), named: inbox, pull, transform, score, publish.
 //
 // The weekly sweep re-runs the scoring stage: that is where belum_lapor and rat_terlambat are
 // computed as of today (and where follow-up cases are raised once the follow-up module computes
 // them); between nightly runs a deadline can pass without new data arriving.
-func Jobs(cfg *config.Config) ([]*Job, error) {
+func Jobs(cfg *config.Config, pipeline []runs.Stage) ([]*Job, error) {
 	s := cfg.Schedules
 	pullRetry := RetryPolicy{Retries: s.PullRetries, Base: time.Duration(s.PullRetrySecs) * time.Second, Max: time.Hour}
+	stages := func(names ...string) []runs.Stage {
+		out := make([]runs.Stage, len(names))
+		for i, n := range names {
+			out[i] = runs.Stage{Name: n}
+			for _, st := range pipeline {
+				if st.Name == n {
+					out[i] = st
+				}
+			}
+		}
+		return out
+	}
 	jobs := []*Job{
-		{Name: "inbox", Title: "Pindai folder inbox", Spec: s.Inbox, Stages: []pipeline.Stage{pipeline.Inbox}},
-		{Name: "pull", Title: "Tarik data dari API sumber", Spec: s.Pull, Stages: []pipeline.Stage{pipeline.Pull}, Retry: pullRetry},
+		{Name: "inbox", Title: "Pindai folder inbox", Spec: s.Inbox, Stages: stages("inbox")},
+		{Name: "pull", Title: "Tarik data dari API sumber", Spec: s.Pull, Stages: stages("pull"), Retry: pullRetry},
 		{Name: "nightly", Title: "Transformasi, penilaian, terbitkan dasbor", Spec: s.Nightly,
-			Stages: []pipeline.Stage{pipeline.Transform, pipeline.Score, pipeline.Publish}},
-		{Name: "sweep", Title: "Sapu mingguan: belum lapor dan RAT terlambat", Spec: s.Sweep, Stages: []pipeline.Stage{pipeline.Score}},
+			Stages: stages("transform", "score", "publish")},
+		{Name: "sweep", Title: "Sapu mingguan: belum lapor dan RAT terlambat", Spec: s.Sweep, Stages: stages("score")},
 	}
 	loc := cfg.Location()
 	for _, j := range jobs {

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/runs"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
@@ -223,8 +223,8 @@ func (r *Runner) Run(ctx context.Context, name string, tr Trigger, scheduled tim
 		r.mu.Unlock()
 	}()
 	for _, s := range j.Stages {
-		if !pipeline.Has(s) {
-			return r.skip(ctx, j, tr, scheduled, fmt.Sprintf("tahap %s belum tersedia di versi ini", s))
+		if s.Run == nil {
+			return r.skip(ctx, j, tr, scheduled, fmt.Sprintf("tahap %s belum tersedia di versi ini", s.Name))
 		}
 	}
 
@@ -299,15 +299,14 @@ func (r *Runner) skip(ctx context.Context, j *Job, tr Trigger, scheduled time.Ti
 // becomes that stage's error (recorded in ops.runs), never a dead server.
 func (r *Runner) attempt(ctx context.Context, j *Job) error {
 	for _, s := range j.Stages {
-		fn, _ := pipeline.Func(s)
-		if err := pipeline.RunOne(ctx, r.ws, j.Name, s, recovered(fn)); err != nil {
+		if err := runs.One(ctx, r.ws, j.Name, s.Name, recovered(s.Run)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func recovered(fn pipeline.StageFunc) pipeline.StageFunc {
+func recovered(fn runs.Func) runs.Func {
 	return func(ctx context.Context, ws *workspace.Workspace) (n int64, err error) {
 		defer func() {
 			if p := recover(); p != nil {

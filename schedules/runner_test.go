@@ -12,13 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/runs"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
-// These tests replace stage implementations in this test binary's pipeline registry (Pull, Inbox,
-// Transform) with functions that block, fail or panic on cue; the Runner, the warehouse and its
-// tables are real.
+// These tests give the jobs stages (pull, inbox, transform …) whose functions block, fail or panic
+// on cue; the Runner, the warehouse and its tables are real.
 
 func newWS(t *testing.T) *workspace.Workspace {
 	t.Helper()
@@ -39,8 +38,8 @@ func query[T any](t *testing.T, ws *workspace.Workspace, q string, args ...any) 
 	return v
 }
 
-func job(name string, st pipeline.Stage) *Job {
-	return &Job{Name: name, Stages: []pipeline.Stage{st}, Schedule: mustSpecNoT("0 1 * * *")}
+func job(name string, st runs.Stage) *Job {
+	return &Job{Name: name, Stages: []runs.Stage{st}, Schedule: mustSpecNoT("0 1 * * *")}
 }
 
 func mustSpecNoT(spec string) Schedule {
@@ -57,13 +56,13 @@ func TestOverlapSkipAndWriterLock(t *testing.T) {
 	ws := newWS(t)
 	release := make(chan struct{})
 	started := make(chan struct{}, 1)
-	pipeline.Register(pipeline.Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+	pull := runs.Stage{Name: "pull", Run: func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 		started <- struct{}{}
 		<-release
 		return 7, nil
-	})
-	pipeline.Register(pipeline.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) { return 1, nil })
-	r := NewRunner(ws, []*Job{job("slow", pipeline.Pull), job("other", pipeline.Inbox)}, Options{})
+	}}
+	inbox := runs.Stage{Name: "inbox", Run: func(ctx context.Context, ws *workspace.Workspace) (int64, error) { return 1, nil }}
+	r := NewRunner(ws, []*Job{job("slow", pull), job("other", inbox)}, Options{})
 	ctx := context.Background()
 
 	var wg sync.WaitGroup
@@ -102,12 +101,12 @@ func TestOverlapSkipAndWriterLock(t *testing.T) {
 // A panicking stage becomes a failed run with the panic in ops.runs; the process lives on.
 func TestPanicRecovered(t *testing.T) {
 	ws := newWS(t)
-	pipeline.Register(pipeline.Transform, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+	transform := runs.Stage{Name: "transform", Run: func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 		var m map[string]int
 		m["x"]++ // nil map write
 		return 0, nil
-	})
-	r := NewRunner(ws, []*Job{job("boom", pipeline.Transform)}, Options{})
+	}}
+	r := NewRunner(ws, []*Job{job("boom", transform)}, Options{})
 	res, err := r.Run(context.Background(), "boom", ByHand, time.Time{})
 	if err == nil || !strings.Contains(err.Error(), "panik") || res.Status != StatusFailed {
 		t.Fatalf("got %+v %v", res, err)
@@ -125,14 +124,14 @@ func TestPanicRecovered(t *testing.T) {
 func TestPullRetries(t *testing.T) {
 	ws := newWS(t)
 	var calls atomic.Int32
-	pipeline.Register(pipeline.Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+	pull := runs.Stage{Name: "pull", Run: func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 		if calls.Add(1) < 3 {
 			return 0, errors.New("HTTP 503 dari sumber")
 		}
 		return 12, nil
-	})
+	}}
 	var waits []time.Duration
-	j := job("pull", pipeline.Pull)
+	j := job("pull", pull)
 	j.Retry = RetryPolicy{Retries: 3, Base: time.Minute, Max: time.Hour}
 	r := NewRunner(ws, []*Job{j}, Options{Sleep: func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }})
 	res, err := r.Run(context.Background(), "pull", ByScheduler, time.Time{})
@@ -171,8 +170,8 @@ func (f *fakeSched) Stop() context.Context {
 func TestStartMissedRuns(t *testing.T) {
 	ws := newWS(t)
 	var ran atomic.Int32
-	pipeline.Register(pipeline.Transform, func(ctx context.Context, ws *workspace.Workspace) (int64, error) { ran.Add(1); return 0, nil })
-	pipeline.Register(pipeline.Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) { ran.Add(100); return 0, nil })
+	transform := runs.Stage{Name: "transform", Run: func(ctx context.Context, ws *workspace.Workspace) (int64, error) { ran.Add(1); return 0, nil }}
+	score := runs.Stage{Name: "score", Run: func(ctx context.Context, ws *workspace.Workspace) (int64, error) { ran.Add(100); return 0, nil }}
 	now := utc("2026-11-24T20:00:00Z") // nightly slot was 18:00 UTC
 	err := ws.WH.Write(context.Background(), func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO ops.job_state (job, last_started_at, last_status) VALUES
@@ -183,8 +182,8 @@ func TestStartMissedRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nightly := job("nightly", pipeline.Transform)
-	sweep := job("sweep", pipeline.Score)
+	nightly := job("nightly", transform)
+	sweep := job("sweep", score)
 	sweep.Schedule = mustSpecNoT("0 6 * * 1") // Mondays 06:00 WIB = Sunday 23:00 UTC
 	r := NewRunner(ws, []*Job{nightly, sweep}, Options{Now: func() time.Time { return now }, Grace: 12 * time.Hour})
 	fs := &fakeSched{}
@@ -216,12 +215,12 @@ func TestStartMissedRuns(t *testing.T) {
 func TestShutdownCancelsRunningJob(t *testing.T) {
 	ws := newWS(t)
 	started := make(chan struct{})
-	pipeline.Register(pipeline.Publish, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+	publish := runs.Stage{Name: "publish", Run: func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 		close(started)
 		<-ctx.Done()
 		return 0, ctx.Err()
-	})
-	r := NewRunner(ws, []*Job{job("long", pipeline.Publish)}, Options{})
+	}}
+	r := NewRunner(ws, []*Job{job("long", publish)}, Options{})
 	if err := r.Start(context.Background(), &fakeSched{}); err != nil {
 		t.Fatal(err)
 	}

@@ -132,10 +132,10 @@ func Tanggal(t time.Time) string { return fmt.Sprintf("%d %s %d", t.Day(), bulan
 
 type keaktifanStage struct{}
 
-func init() { Register(keaktifanStage{}) }
+// Keaktifan is the activity-status stage (mart.keaktifan); it runs first, the others read it.
+func Keaktifan() Stage { return keaktifanStage{} }
 
 func (keaktifanStage) Name() string { return "keaktifan" }
-func (keaktifanStage) Order() int   { return 10 }
 
 // Run recomputes mart.keaktifan for every cooperative as of asOf, in one transaction.
 func (keaktifanStage) Run(ctx context.Context, ws *workspace.Workspace, asOf time.Time) (int64, error) {

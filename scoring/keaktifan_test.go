@@ -113,7 +113,7 @@ func TestStatusSurvivesTruncatedUpload(t *testing.T) {
 	if _, err := transform.Run(ctx, ws, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(ctx, ws, *date("2026-11-22")); err != nil {
+	if _, err := Run(ctx, ws, *date("2026-11-22"), Keaktifan()); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := ws.WH.DB().QueryContext(ctx, `SELECT nik, status, peringatan FROM mart.keaktifan ORDER BY nik`)
@@ -173,7 +173,7 @@ func TestStatusThresholdsFromConfig(t *testing.T) {
 	}
 	status := func(asOf string) map[string]string {
 		t.Helper()
-		if _, err := Run(ctx, ws, *date(asOf)); err != nil {
+		if _, err := Run(ctx, ws, *date(asOf), Keaktifan()); err != nil {
 			t.Fatal(err)
 		}
 		rows, err := ws.WH.DB().QueryContext(ctx, `SELECT nik, status || '/' || peringatan FROM mart.keaktifan`)

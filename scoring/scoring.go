@@ -1,15 +1,15 @@
 // Package scoring derives, from the whole reporting history, what officials act on: activity status
 // (keaktifan), health grades (kesehatan) and follow-up cases (tindak lanjut).
 //
-// Each kind of result is a Stage registered here; Run executes them in Order, so a later stage can
-// read what an earlier one wrote (follow-up reads status and grades).
+// Each kind of result is a Stage; Run executes the stages it is given in that order, so a later stage
+// can read what an earlier one wrote (follow-up reads status and grades). The list itself is built
+// where every stage is visible: package app (app.ScoringStages).
 package scoring
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sort"
-	"sync"
 	"time"
 
 	"github.com/pantau-koperasi/pantau/internal/workspace"
@@ -19,30 +19,8 @@ import (
 type Stage interface {
 	// Name is short and stable: "keaktifan", "kesehatan", "tindak_lanjut".
 	Name() string
-	// Order decides when the stage runs; lower first (keaktifan 10, kesehatan 20, tindak_lanjut 30).
-	Order() int
 	// Run computes the stage as of asOf and returns the number of rows it wrote.
 	Run(ctx context.Context, ws *workspace.Workspace, asOf time.Time) (rows int64, err error)
-}
-
-var (
-	mu     sync.Mutex
-	stages []Stage
-)
-
-// Register adds a stage; call it from init().
-func Register(s Stage) {
-	mu.Lock()
-	defer mu.Unlock()
-	stages = append(stages, s)
-	sort.SliceStable(stages, func(i, j int) bool { return stages[i].Order() < stages[j].Order() })
-}
-
-// Stages returns the registered stages in run order.
-func Stages() []Stage {
-	mu.Lock()
-	defer mu.Unlock()
-	return append([]Stage(nil), stages...)
 }
 
 // Result is what one stage did.
@@ -52,11 +30,15 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Run executes every stage in order as of asOf; it stops at the first failing stage, since later
-// stages read what earlier ones wrote.
-func Run(ctx context.Context, ws *workspace.Workspace, asOf time.Time) ([]Result, error) {
+// Run executes stages in the order given as of asOf; it stops at the first failing stage, since later
+// stages read what earlier ones wrote. Giving no stage is a mistake of the caller, not a run with
+// nothing to do.
+func Run(ctx context.Context, ws *workspace.Workspace, asOf time.Time, stages ...Stage) ([]Result, error) {
+	if len(stages) == 0 {
+		return nil, errors.New("penilaian: tidak ada tahap yang diberikan")
+	}
 	var out []Result
-	for _, s := range Stages() {
+	for _, s := range stages {
 		start := time.Now()
 		n, err := s.Run(ctx, ws, asOf)
 		if err != nil {

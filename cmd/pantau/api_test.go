@@ -214,7 +214,7 @@ func TestPushThroughServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	jobs, err := schedules.Jobs(ws.Config)
+	jobs, err := schedules.Jobs(ws.Config, pipelineStages())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/app/demo"
 	"github.com/pantau-koperasi/pantau/internal/config"
-	"github.com/pantau-koperasi/pantau/internal/demo"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 

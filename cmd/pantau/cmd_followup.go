@@ -13,8 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/internal/outpath"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/warehouse"
 	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )
@@ -244,7 +244,7 @@ func newFollowupCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			n, err := tindaklanjut.ExportXLSX(cmd.Context(), ws.WH, fh, pipeline.AsOf(ws.Config.Location()), ws.Config.TindakLanjut.KodeSurat)
+			n, err := tindaklanjut.ExportXLSX(cmd.Context(), ws.WH, fh, app.AsOf(ws.Config.Location()), ws.Config.TindakLanjut.KodeSurat)
 			if cerr := fh.Close(); err == nil {
 				err = cerr
 			}

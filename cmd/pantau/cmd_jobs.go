@@ -43,7 +43,7 @@ func newJobsListCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			jobs, err := schedules.Jobs(ws.Config)
+			jobs, err := schedules.Jobs(ws.Config, pipelineStages())
 			if err != nil {
 				return usagef("%v", err)
 			}
@@ -87,7 +87,7 @@ func newJobsRunCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			jobs, err := schedules.Jobs(ws.Config)
+			jobs, err := schedules.Jobs(ws.Config, pipelineStages())
 			if err != nil {
 				return usagef("%v", err)
 			}

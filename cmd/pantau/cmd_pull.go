@@ -9,8 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/ingest/pull"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/runs"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
@@ -51,7 +52,7 @@ func newPullCmd() *cobra.Command {
 					}
 				}
 			}
-			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+			return runs.One(cmd.Context(), ws, "cli", app.Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 				opt := pull.Options{}
 				if !asJSON {
 					opt.OnPage = func(p pull.PageResult) { printPage(cmd.OutOrStdout(), p, maxProblems) }

@@ -8,8 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/internal/outpath"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/runs"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/scoring"
 	"github.com/pantau-koperasi/pantau/scoring/kesehatan"
@@ -41,7 +42,7 @@ func newScoreCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			asOf := pipeline.AsOf(ws.Config.Location())
+			asOf := app.AsOf(ws.Config.Location())
 			if perTanggal != "" {
 				t, err := time.Parse("2006-01-02", perTanggal)
 				if err != nil {
@@ -49,8 +50,8 @@ func newScoreCmd() *cobra.Command {
 				}
 				asOf = t
 			}
-			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-				res, err := scoring.Run(ctx, ws, asOf)
+			return runs.One(cmd.Context(), ws, "cli", app.Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+				res, err := scoring.Run(ctx, ws, asOf, app.ScoringStages()...)
 				var n int64
 				for _, r := range res {
 					fmt.Fprintf(cmd.OutOrStdout(), say("  %-16s %8d baris  %6.2f dtk\n", "  %-16s %8d rows  %6.2f s\n"), r.Stage, r.Rows, r.Duration.Seconds())

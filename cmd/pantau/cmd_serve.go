@@ -58,7 +58,7 @@ func runServe(cmd *cobra.Command, addr string) (err error) {
 	if addr == "" {
 		addr = cfg.Serve.Addr
 	}
-	jobs, err := schedules.Jobs(cfg)
+	jobs, err := schedules.Jobs(cfg, pipelineStages())
 	if err != nil {
 		return usagef("%v", err)
 	}

@@ -11,10 +11,11 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/app"
+	"github.com/pantau-koperasi/pantau/app/demo"
 	"github.com/pantau-koperasi/pantau/ingest/pull"
 	"github.com/pantau-koperasi/pantau/internal/config"
-	"github.com/pantau-koperasi/pantau/internal/demo"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	gen "github.com/pantau-koperasi/pantau/internal/demo"
 )
 
 func init() { register(newSourcesCmd) }
@@ -125,7 +126,7 @@ func newSourcesSimCmd() *cobra.Command {
 		Short: "Jalankan aplikasi koperasi simulasi (data demo) untuk mencoba `pantau pull`",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := demo.Generate(demo.Options{Seed: seed, Koperasi: n, Provinsi: prov, AsOf: pipeline.AsOf(defaultZone())})
+			d, err := gen.Generate(demo.Options{Seed: seed, Koperasi: n, Provinsi: prov, AsOf: app.AsOf(defaultZone())})
 			if err != nil {
 				return err
 			}

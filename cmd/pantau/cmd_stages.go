@@ -7,13 +7,17 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/dashboards"
 	"github.com/pantau-koperasi/pantau/internal/config"
 	"github.com/pantau-koperasi/pantau/internal/outpath"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/runs"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/transform"
 )
+
+// pipelineStages is the pipeline `pantau run` and the server's jobs run (a test may hold a stage).
+var pipelineStages = app.Stages
 
 func init() {
 	register(newTransformCmd)
@@ -33,7 +37,7 @@ func newTransformCmd() *cobra.Command {
 				return err
 			}
 			defer ws.Close()
-			return pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Transform, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+			return runs.One(cmd.Context(), ws, "cli", app.Transform, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 				res, err := transform.Run(ctx, ws, sel)
 				var n int64
 				for _, r := range res {
@@ -119,7 +123,7 @@ func newPublishCmd() *cobra.Command {
 			}
 			defer ws.Close()
 			var res dashboards.Result
-			err = pipeline.RunOne(cmd.Context(), ws, "cli", pipeline.Publish, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+			err = runs.One(cmd.Context(), ws, "cli", app.Publish, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 				res, err = dashboards.PublishResult(ctx, ws, dashboards.Options{Dir: out, Public: public})
 				return res.Koperasi, err
 			})
@@ -157,14 +161,14 @@ func newRunCmd() *cobra.Command {
 	}
 }
 
-// runPipeline runs every available stage and reports them; a stage not built yet (pull) is skipped.
+// runPipeline runs every stage of the pipeline in order, reporting each inbox file as it is loaded.
 func runPipeline(cmd *cobra.Command, ws *workspace.Workspace) error {
 	// A site folder in pantau.toml that publish would refuse fails the run before any stage works.
 	if err := checkSites(ws); err != nil {
 		return err
 	}
-	err := pipeline.RunOne(cmd.Context(), ws, "run", pipeline.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		sums, err := pipeline.IngestInbox(ctx, ws)
+	p := pipelineStages().With(app.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		sums, err := app.IngestInbox(ctx, ws)
 		var n int64
 		for _, s := range sums {
 			printSummary(cmd.OutOrStdout(), s, 5)
@@ -172,14 +176,7 @@ func runPipeline(cmd *cobra.Command, ws *workspace.Workspace) error {
 		}
 		return n, err
 	})
-	if err != nil {
-		return err
-	}
-	stages := []pipeline.Stage{pipeline.Transform, pipeline.Score, pipeline.Publish}
-	if pipeline.Has(pipeline.Pull) {
-		stages = append([]pipeline.Stage{pipeline.Pull}, stages...)
-	}
-	if err := pipeline.Run(cmd.Context(), ws, "run", stages...); err != nil {
+	if err := p.Run(cmd.Context(), ws, "run"); err != nil {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), say("Selesai. Dasbor: %s\n", "Done. Dashboards: %s\n"), ws.Config.Abs(ws.Config.Paths.Public)+"/index.html")

@@ -19,7 +19,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
@@ -355,19 +355,23 @@ func TestServeUploadsDuringNightlyAndRefusals(t *testing.T) {
 	pantauIn(t, "rahasia-admin1\n", "-C", dir, "user", "add", "admin", "--peran", "admin", "--password-stdin")
 
 	// Hold the nightly transform until the test lets it go.
-	orig, _ := pipeline.Func(pipeline.Transform)
+	origStages := pipelineStages
 	gate := make(chan struct{})
 	entered := make(chan struct{}, 4)
-	pipeline.Register(pipeline.Transform, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		entered <- struct{}{}
-		select {
-		case <-gate:
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		}
-		return orig(ctx, ws)
-	})
-	defer pipeline.Register(pipeline.Transform, orig)
+	pipelineStages = func() app.Pipeline {
+		p := origStages()
+		orig, _ := p.Stage(app.Transform)
+		return p.With(app.Transform, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+			entered <- struct{}{}
+			select {
+			case <-gate:
+			case <-ctx.Done():
+				return 0, ctx.Err()
+			}
+			return orig.Run(ctx, ws)
+		})
+	}
+	defer func() { pipelineStages = origStages }()
 
 	base, stop := startServe(t, dir)
 	cl := login(t, base, "admin", "rahasia-admin1")

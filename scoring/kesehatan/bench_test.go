@@ -5,7 +5,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/pantau-koperasi/pantau/internal/demo"
+	"github.com/pantau-koperasi/pantau/app/demo"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/scoring/kesehatan"
 )

@@ -16,10 +16,11 @@ import (
 
 type stage struct{}
 
-func init() { scoring.Register(stage{}) }
+// Stage is the health-grade stage (mart.kesehatan, mart.kesehatan_indikator); it runs after
+// keaktifan.
+func Stage() scoring.Stage { return stage{} }
 
 func (stage) Name() string { return "kesehatan" }
-func (stage) Order() int   { return 20 }
 
 // Run scores every report with the rubrics assigned to it and rewrites the health marts.
 func (stage) Run(ctx context.Context, ws *workspace.Workspace, asOf time.Time) (int64, error) {

@@ -6,7 +6,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/pantau-koperasi/pantau/internal/demo"
+	"github.com/pantau-koperasi/pantau/app/demo"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 

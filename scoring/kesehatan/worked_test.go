@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/ingest"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/scoring"
@@ -66,7 +67,7 @@ func scoredWorkspace(t *testing.T) *workspace.Workspace {
 	if _, err := transform.Run(ctx, ws, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := scoring.Run(ctx, ws, asOf); err != nil {
+	if _, err := scoring.Run(ctx, ws, asOf, app.ScoringStages()...); err != nil {
 		t.Fatal(err)
 	}
 	return ws
@@ -252,7 +253,7 @@ func TestWorkedOtherRubricsCakupanAndHistory(t *testing.T) {
 		t.Errorf("missing inputs %q", hilang)
 	}
 	// Scoring twice gives the same results (the marts are rewritten, not appended to).
-	if _, err := scoring.Run(context.Background(), ws, asOf); err != nil {
+	if _, err := scoring.Run(context.Background(), ws, asOf, app.ScoringStages()...); err != nil {
 		t.Fatal(err)
 	}
 	if again := results(t, ws); len(again) != len(got) || again[nikKSP+"/2023/ksp-2016"] != got[nikKSP+"/2023/ksp-2016"] {

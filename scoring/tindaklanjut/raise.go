@@ -18,10 +18,11 @@ const Sistem = "sistem"
 
 type stage struct{}
 
-func init() { scoring.Register(stage{}) }
+// Stage raises the automatic follow-up cases; it runs after keaktifan and kesehatan, whose results
+// it reads.
+func Stage() scoring.Stage { return stage{} }
 
 func (stage) Name() string { return "tindak_lanjut" }
-func (stage) Order() int   { return 30 } // after keaktifan (10) and kesehatan (20), whose results it reads
 
 func (stage) Run(ctx context.Context, ws *workspace.Workspace, asOf time.Time) (int64, error) {
 	if !ws.Config.TindakLanjut.Otomatis {

@@ -14,10 +14,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/ingest"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/scoring"
-	_ "github.com/pantau-koperasi/pantau/scoring/kesehatan"
 	tl "github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 	"github.com/pantau-koperasi/pantau/transform"
 )
@@ -91,7 +91,7 @@ func TestFollowUpLifecycle(t *testing.T) {
 	// 1. Raised automatically after scoring, one case per cooperative and reason, assigned to the
 	// configured officer.
 	ws.Config.TindakLanjut.Petugas = "andi"
-	if _, err := scoring.Run(ctx, ws, asOf); err != nil {
+	if _, err := scoring.Run(ctx, ws, asOf, app.ScoringStages()...); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"1:kualitas_data", "2:tidak_aktif", "3:belum_lapor", "3:rat_terlambat", "4:kategori_turun", "4:kesehatan"}
@@ -111,7 +111,7 @@ func TestFollowUpLifecycle(t *testing.T) {
 	}
 
 	// 2. Scoring again raises nothing new.
-	if _, err := scoring.Run(ctx, ws, asOf); err != nil {
+	if _, err := scoring.Run(ctx, ws, asOf, app.ScoringStages()...); err != nil {
 		t.Fatal(err)
 	}
 	if got := keys(t, ws, ""); len(got) != len(want) {

@@ -1,3 +1,5 @@
+// Package demo runs the demo: the generated province (internal/demo) written to the inbox, a
+// simulated cooperative app pulled over HTTP, and the whole pipeline of package app on them.
 package demo
 
 import (
@@ -6,12 +8,19 @@ import (
 	"io"
 	"time"
 
-	"github.com/pantau-koperasi/pantau/internal/config"
-
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/ingest/pull"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/config"
+	gen "github.com/pantau-koperasi/pantau/internal/demo"
+	"github.com/pantau-koperasi/pantau/internal/runs"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
+
+// Options of the generator (seed, size, province, the demo's "today").
+type Options = gen.Options
+
+// Dataset is a generated demo jurisdiction.
+type Dataset = gen.Dataset
 
 // Result of a demo run.
 type Result struct {
@@ -24,10 +33,10 @@ type Result struct {
 // inbox → (pull, when available) → transform → score → publish.
 func Run(ctx context.Context, ws *workspace.Workspace, o Options, out io.Writer) (*Result, error) {
 	if o.AsOf.IsZero() {
-		o.AsOf = pipeline.AsOf(ws.Config.Location())
+		o.AsOf = app.AsOf(ws.Config.Location())
 	}
 	start := time.Now()
-	d, err := Generate(o)
+	d, err := gen.Generate(o)
 	if err != nil {
 		return nil, err
 	}
@@ -37,9 +46,9 @@ func Run(ctx context.Context, ws *workspace.Workspace, o Options, out io.Writer)
 	}
 	fmt.Fprintf(out, "Demo %s: %d koperasi, %d berkas di inbox/ (%.1f dtk)\n", d.Provinsi.Nama, len(d.Koperasi), len(files), time.Since(start).Seconds())
 	var accepted, quarantined, dup int
-	err = pipeline.RunOne(ctx, ws, "demo", pipeline.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+	err = runs.One(ctx, ws, "demo", app.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 		// The demo wrote these files itself a moment ago: no quiet period to wait for.
-		sums, err := pipeline.IngestInboxWith(ctx, ws, pipeline.InboxOptions{Quiet: -1})
+		sums, err := app.IngestInboxWith(ctx, ws, app.InboxOptions{Quiet: -1})
 		for _, s := range sums {
 			accepted += s.Accepted
 			quarantined += s.Quarantined
@@ -59,7 +68,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, o Options, out io.Writer)
 	if err := pullApp(ctx, ws, d, out); err != nil {
 		return nil, err
 	}
-	if err := pipeline.Run(ctx, ws, "demo", pipeline.Transform, pipeline.Score, pipeline.Publish); err != nil {
+	if err := app.Stages().Run(ctx, ws, "demo", app.Transform, app.Score, app.Publish); err != nil {
 		return nil, err
 	}
 	return &Result{Koperasi: len(d.Koperasi), Files: files, Public: ws.Config.Abs(ws.Config.Paths.Public)}, nil
@@ -80,7 +89,7 @@ func pullApp(ctx context.Context, ws *workspace.Workspace, d *Dataset, out io.Wr
 	fmt.Fprintf(out, "Aplikasi KSP (simulasi, di loopback): %d laporan tahun buku %d; [[sumber]] %q, paginasi %s, %d per halaman\n",
 		n, d.LastYear, src.Nama, src.Paginasi, src.UkuranHalaman)
 	var res []*pull.Result
-	err = pipeline.RunOne(ctx, ws, "demo", pipeline.Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+	err = runs.One(ctx, ws, "demo", app.Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
 		var err error
 		res, err = pull.All(ctx, ws, nil, pull.Options{})
 		var rows int64

@@ -1,4 +1,4 @@
-package pipeline
+package app
 
 import (
 	"context"
@@ -7,69 +7,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/pantau-koperasi/pantau/dashboards"
 	"github.com/pantau-koperasi/pantau/ingest"
-	"github.com/pantau-koperasi/pantau/ingest/pull"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
-	"github.com/pantau-koperasi/pantau/scoring"
-	"github.com/pantau-koperasi/pantau/transform"
 )
-
-func init() {
-	Register(Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		sums, err := IngestInbox(ctx, ws)
-		var n int64
-		for _, s := range sums {
-			n += int64(s.Accepted)
-		}
-		return n, err
-	})
-	// Pull: every [[sumber]]; with none configured the stage succeeds with no rows. A source that
-	// fails does not stop the others, but fails the stage (and so the run) after they are done.
-	Register(Pull, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		res, err := pull.All(ctx, ws, nil, pull.Options{})
-		var n int64
-		for _, r := range res {
-			if r != nil {
-				n += int64(r.Accepted)
-			}
-		}
-		return n, err
-	})
-	Register(Transform, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		res, err := transform.Run(ctx, ws, nil)
-		var n int64
-		for _, r := range res {
-			n += r.Rows
-		}
-		return n, err
-	})
-	Register(Score, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		res, err := scoring.Run(ctx, ws, AsOf(ws.Config.Location()))
-		var n int64
-		for _, r := range res {
-			n += r.Rows
-		}
-		return n, err
-	})
-}
-
-// AsOf is the date statuses are computed for: today in the office's time zone (at 03:00 WIB it is
-// already tomorrow in Jakarta, though still yesterday in UTC), or PANTAU_AS_OF (YYYY-MM-DD) so a demo
-// or a test can be reproduced on any day. The result is that calendar date at midnight UTC, so code
-// that stores it as a DATE gets the office's date whatever the machine's zone.
-func AsOf(loc *time.Location) time.Time {
-	if v := os.Getenv("PANTAU_AS_OF"); v != "" {
-		if t, err := time.Parse("2006-01-02", v); err == nil {
-			return t
-		}
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, m, d := time.Now().In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
 
 // InboxOptions tune an inbox scan.
 type InboxOptions struct {
@@ -159,16 +99,4 @@ func Archive(ws *workspace.Workspace, path string, id int64) error {
 		return fmt.Errorf("memindahkan %s ke arsip: %w", path, err)
 	}
 	return nil
-}
-
-func init() {
-	Register(Publish, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		res, err := dashboards.PublishResult(ctx, ws, dashboards.Options{})
-		if err != nil || ws.Config.Publish.Publik == "" {
-			return res.Koperasi, err
-		}
-		// The public build (directory and aggregates, no personal data) beside the internal one.
-		_, err = dashboards.PublishResult(ctx, ws, dashboards.Options{Dir: ws.Config.Abs(ws.Config.Publish.Publik), Public: true})
-		return res.Koperasi, err
-	})
 }

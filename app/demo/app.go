@@ -19,7 +19,7 @@ const appTokenEnv = "PANTAU_DEMO_APP_TOKEN"
 
 // appReports are the app's reports: every KSP/KSPPS report of the last closed year, with the same
 // figures as the files (an app and a spreadsheet of one cooperative agree), in the app's own shape.
-func (d *Dataset) appReports() []apisim.Laporan {
+func appReports(d *Dataset) []apisim.Laporan {
 	var out []apisim.Laporan
 	base := time.Date(d.LastYear+1, 2, 1, 8, 0, 0, 0, time.UTC)
 	for _, k := range d.Koperasi {
@@ -54,7 +54,7 @@ func (d *Dataset) appReports() []apisim.Laporan {
 }
 
 // AppToken is the bearer token of the demo app of d (a demo secret, not a real one).
-func AppToken(d *Dataset) string { return fmt.Sprintf("demo-%d-%d", d.FirstYear, len(d.appReports())) }
+func AppToken(d *Dataset) string { return fmt.Sprintf("demo-%d-%d", d.FirstYear, len(appReports(d))) }
 
 // AppTokenEnv is the environment variable the demo's [[sumber]] reads the token from.
 const AppTokenEnv = appTokenEnv
@@ -69,7 +69,7 @@ func startApp(d *Dataset) (*apisim.Server, config.Sumber, int, error) {
 // returns the [[sumber]] that pulls it and the number of reports it serves; it sets the token's
 // environment variable for this process.
 func StartApp(d *Dataset, addr string) (*apisim.Server, config.Sumber, int, error) {
-	recs := d.appReports()
+	recs := appReports(d)
 	// At least four pages, so the retried and the slow page happen in every demo size.
 	size := min(max((len(recs)+3)/4, 5), 50)
 	token := AppToken(d)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	gen "github.com/pantau-koperasi/pantau/internal/demo"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
@@ -25,7 +26,7 @@ func TestDemoPullsFromTheApp(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	// Ground truth: the generator's KSP/KSPPS reports of the last closed year.
-	d, err := Generate(opt)
+	d, err := gen.Generate(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
