@@ -21,13 +21,13 @@ type Migration struct {
 	SQL     string
 }
 
-// AfterMigrate hooks run after a migration of the given version is applied, inside its transaction
-// (internal/wilayah loads the region codes this way). Registered from init() by the owning package.
-// The hook gets the migration's connection inside its open transaction, so it may use the Appender.
-var afterMigrate = map[int]func(ctx context.Context, conn *sql.Conn) error{}
-
-// OnMigrate registers a hook run once, right after migration version v is applied.
-func OnMigrate(v int, fn func(ctx context.Context, conn *sql.Conn) error) { afterMigrate[v] = fn }
+// AfterMigration is data loaded once, right after migration Version is applied, inside its
+// transaction (internal/wilayah loads the region codes this way: wilayah.Migration). Load gets the
+// migration's connection inside its open transaction, so it may use the Appender.
+type AfterMigration struct {
+	Version int
+	Load    func(ctx context.Context, conn *sql.Conn) error
+}
 
 // Migrations lists the embedded migrations in version order.
 func Migrations() ([]Migration, error) {
@@ -61,11 +61,16 @@ func Migrations() ([]Migration, error) {
 	return out, nil
 }
 
-// Migrate applies every migration not yet applied, each in its own transaction, in version order.
-func (w *Warehouse) Migrate(ctx context.Context) error {
+// Migrate applies every migration not yet applied, each in its own transaction, in version order;
+// after is the data loaded along with some of them (workspace.Open passes the region codes).
+func (w *Warehouse) Migrate(ctx context.Context, after ...AfterMigration) error {
 	ms, err := Migrations()
 	if err != nil {
 		return err
+	}
+	afterMigrate := map[int]func(ctx context.Context, conn *sql.Conn) error{}
+	for _, a := range after {
+		afterMigrate[a.Version] = a.Load
 	}
 	err = w.Write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS ops;

@@ -72,7 +72,9 @@ func All() ([]Region, error) {
 // migrationVersion is the migration that creates core.wilayah (0004_core_wilayah.sql).
 const migrationVersion = 4
 
-func init() { warehouse.OnMigrate(migrationVersion, Load) }
+// Migration fills core.wilayah right after the migration that creates it; workspace.Open passes it
+// to warehouse.Migrate.
+var Migration = warehouse.AfterMigration{Version: migrationVersion, Load: Load}
 
 // Load fills core.wilayah from the embedded file through the Appender (90k rows in well under a second).
 func Load(ctx context.Context, conn *sql.Conn) error {

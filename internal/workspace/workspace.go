@@ -11,7 +11,7 @@ import (
 
 	"github.com/pantau-koperasi/pantau/internal/config"
 	"github.com/pantau-koperasi/pantau/internal/warehouse"
-	_ "github.com/pantau-koperasi/pantau/internal/wilayah" // loads core.wilayah during migration
+	"github.com/pantau-koperasi/pantau/internal/wilayah"
 )
 
 // Workspace is an opened workspace.
@@ -47,7 +47,7 @@ func Open(ctx context.Context, dir string, readOnly bool, log *slog.Logger) (*Wo
 		return nil, err
 	}
 	if !readOnly {
-		if err := wh.Migrate(ctx); err != nil {
+		if err := wh.Migrate(ctx, wilayah.Migration); err != nil {
 			wh.Close()
 			return nil, err
 		}
