@@ -208,3 +208,53 @@ func TestModes(t *testing.T) {
 		}
 	}
 }
+
+// FuzzGuard: whatever a person types after -o, a path the guard lets through is never the workspace
+// or above it, nor data/, inbox/, archive/ or anything in them, nor pantau.toml or the warehouse —
+// judged here by comparing cleaned absolute paths, not by the guard's own code.
+func FuzzGuard(f *testing.F) {
+	for _, s := range []string{".", "..", "data", "data/../data", "./inbox/", "archive/2025", "pantau.toml",
+		"data/pantau.duckdb", "public", "keluar", "keluar/x.csv", "/", "//", "data/./tmp", "a/../../ws/data", "inbox\x00"} {
+		f.Add(s)
+	}
+	root := filepath.Join(f.TempDir(), "ws")
+	for _, d := range []string{"data/tmp", "inbox", "archive/2025/01", "public"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			f.Fatal(err)
+		}
+	}
+	for _, p := range []string{"pantau.toml", "data/pantau.duckdb"} {
+		if err := os.WriteFile(filepath.Join(root, p), nil, 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	c := config.Default()
+	c.Dir = root
+	ws := outpath.FromConfig(&c)
+	protected := []string{filepath.Join(root, "data"), filepath.Join(root, "inbox"), filepath.Join(root, "archive")}
+	f.Fuzz(func(t *testing.T, typed string) {
+		target := typed
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(root, "public", target) // as typed at a prompt in public/
+		}
+		within := func(rel string) bool { return rel != ".." && !strings.HasPrefix(rel, "../") }
+		for name, check := range map[string]func(string) (string, error){"File": ws.File, "Folder": ws.Folder, "Site": ws.Site} {
+			got, err := check(target)
+			if err != nil {
+				continue
+			}
+			abs := filepath.Clean(got)
+			if rel, err := filepath.Rel(abs, root); err == nil && within(rel) {
+				t.Fatalf("%s(%q) = %q: the workspace or a folder above it", name, typed, got)
+			}
+			for _, p := range protected {
+				if rel, err := filepath.Rel(p, abs); err == nil && within(rel) {
+					t.Fatalf("%s(%q) = %q: inside %s", name, typed, got, p)
+				}
+			}
+			if abs == filepath.Join(root, "pantau.toml") || abs == filepath.Join(root, "data", "pantau.duckdb") {
+				t.Fatalf("%s(%q) = %q", name, typed, got)
+			}
+		}
+	})
+}
