@@ -18,10 +18,10 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/pantau-koperasi/pantau/app/web"
 	"github.com/pantau-koperasi/pantau/ingest/apisim"
 	"github.com/pantau-koperasi/pantau/ingest/push"
 	"github.com/pantau-koperasi/pantau/internal/config"
-	"github.com/pantau-koperasi/pantau/internal/web"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/schedules"
 )

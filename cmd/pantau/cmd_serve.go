@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pantau-koperasi/pantau/app/web"
 	"github.com/pantau-koperasi/pantau/internal/users"
-	"github.com/pantau-koperasi/pantau/internal/web"
 	"github.com/pantau-koperasi/pantau/schedules"
 )
 

@@ -18,7 +18,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/pantau-koperasi/pantau/internal/web"
+	"github.com/pantau-koperasi/pantau/app/web"
 )
 
 // cspWatch is a browser tab that records every Content-Security-Policy violation the pages report

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pantau-koperasi/pantau/app/web"
 	"github.com/pantau-koperasi/pantau/internal/users"
-	"github.com/pantau-koperasi/pantau/internal/web"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/schedules"
 	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"

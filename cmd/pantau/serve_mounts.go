@@ -3,8 +3,8 @@ package main
 import (
 	"net/http"
 
+	"github.com/pantau-koperasi/pantau/app/web"
 	"github.com/pantau-koperasi/pantau/ingest/push"
-	"github.com/pantau-koperasi/pantau/internal/web"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/schedules"
 )

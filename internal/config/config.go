@@ -138,7 +138,7 @@ type Serve struct {
 	SessionHours  int    `toml:"session_hours" doc:"A login lasts this many hours; then the user logs in again."`
 	ShutdownSecs  int    `toml:"shutdown_seconds" doc:"On SIGTERM a running job gets this many seconds to finish before it is cancelled."`
 	RequestSecs   int    `toml:"request_timeout_seconds" doc:"Longest time a request (including an upload's dry run) may take."`
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed (internal/web,
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed (app/web,
 	// clientAddr); empty means the address that connected is always the client.
 	TrustedProxies []string `toml:"trusted_proxies" doc:"Reverse proxies in front of the server, as IP addresses or CIDR ranges (e.g. [\"127.0.0.1\", \"10.0.0.0/8\"]). Only for a request that comes from one of them does X-Forwarded-For count: the client is then the right-most address in it that is not itself a trusted proxy. That client address is what login throttling, the login log and the access log use. Empty: X-Forwarded-For never counts, and every client is the address that connected (behind a proxy, that is the proxy for everyone)."`
 	// MetricsToken lets a scraper on another machine read /metrics.

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/ingest"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/users"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/schedules"
@@ -79,7 +79,7 @@ func TestFollowUpPages(t *testing.T) {
 	if _, err := ingest.IngestFile(ctx, ws, csv, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := pipeline.Run(ctx, ws, "test", pipeline.Transform); err != nil {
+	if err := app.Stages().Run(ctx, ws, "test", app.Transform); err != nil {
 		t.Fatal(err)
 	}
 	id, err := tindaklanjut.New(ctx, ws.WH, "budi", tindaklanjut.NewCase{NIK: "3276010000000301", Alasan: "lainnya", Catatan: "laporan janggal"})

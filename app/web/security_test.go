@@ -17,10 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/dashboards"
 	"github.com/pantau-koperasi/pantau/ingest"
 	"github.com/pantau-koperasi/pantau/internal/config"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/users"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/schedules"
@@ -91,13 +91,13 @@ func newFixture(t *testing.T, site bool, cfg func(*config.Config)) *fixture {
 		if _, err := ingest.IngestFile(ctx, ws, csv, ingest.Options{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := pipeline.Run(ctx, ws, "test", pipeline.Transform); err != nil {
+		if err := app.Stages().Run(ctx, ws, "test", app.Transform); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := tindaklanjut.New(ctx, ws.WH, "budi", tindaklanjut.NewCase{NIK: "3276010000000301", Alasan: "lainnya", Catatan: "laporan janggal"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := pipeline.Run(ctx, ws, "test", pipeline.Score); err != nil {
+		if err := app.Stages().Run(ctx, ws, "test", app.Score); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := dashboards.Publish(ctx, ws, dashboards.Options{}); err != nil {
