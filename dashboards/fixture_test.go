@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/internal/demo"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
+	"github.com/pantau-koperasi/pantau/internal/runs"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )
@@ -81,8 +82,8 @@ func buildDemo(dir string, n int) error {
 	if _, err := d.WriteFiles(ws.Config.Abs(ws.Config.Paths.Inbox), 11); err != nil {
 		return err
 	}
-	err = pipeline.RunOne(ctx, ws, "demo", pipeline.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
-		sums, err := pipeline.IngestInboxWith(ctx, ws, pipeline.InboxOptions{Now: func() time.Time { return time.Now().Add(time.Hour) }})
+	err = runs.One(ctx, ws, "demo", app.Inbox, func(ctx context.Context, ws *workspace.Workspace) (int64, error) {
+		sums, err := app.IngestInboxWith(ctx, ws, app.InboxOptions{Now: func() time.Time { return time.Now().Add(time.Hour) }})
 		var rows int64
 		for _, s := range sums {
 			rows += int64(s.Accepted)
@@ -92,7 +93,7 @@ func buildDemo(dir string, n int) error {
 	if err != nil {
 		return fmt.Errorf("demo inbox: %w", err)
 	}
-	if err := pipeline.Run(ctx, ws, "demo", pipeline.Transform, pipeline.Score); err != nil {
+	if err := app.Stages().Run(ctx, ws, "demo", app.Transform, app.Score); err != nil {
 		return fmt.Errorf("demo pipeline: %w", err)
 	}
 	err = ws.WH.Write(ctx, func(tx *sql.Tx) error {

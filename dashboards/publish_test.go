@@ -14,8 +14,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/pantau-koperasi/pantau/app"
 	"github.com/pantau-koperasi/pantau/dashboards"
-	"github.com/pantau-koperasi/pantau/internal/pipeline"
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 )
 
@@ -383,7 +383,7 @@ func TestEmptyWorkspaceDegrades(t *testing.T) {
 			t.Errorf("before transform, %s does not say there are no cooperatives yet", p)
 		}
 	}
-	if err := pipeline.Run(ctx, ws, "test", pipeline.Transform, pipeline.Score); err != nil {
+	if err := app.Stages().Run(ctx, ws, "test", app.Transform, app.Score); err != nil {
 		t.Fatal(err)
 	}
 	dir = publish(t, ws, false)
@@ -410,7 +410,7 @@ func TestScheduledPublishWritesPublicBuild(t *testing.T) {
 	cfg.Publish.Publik = filepath.Join(t.TempDir(), "publik")
 	w := *ws
 	w.Config = &cfg
-	if err := pipeline.Run(context.Background(), &w, "test", pipeline.Publish); err != nil {
+	if err := app.Stages().Run(context.Background(), &w, "test", app.Publish); err != nil {
 		t.Fatal(err)
 	}
 	for dir, wantFollowUp := range map[string]bool{cfg.Paths.Public: true, cfg.Publish.Publik: false} {
@@ -688,7 +688,7 @@ func TestPublishRefusesProtectedOutput(t *testing.T) {
 	}
 	cfg.Paths.Public = "public"
 	cfg.Publish.Publik = "archive"
-	if err := pipeline.Run(ctx, &w, "test", pipeline.Publish); err == nil || !strings.Contains(err.Error(), `"`+filepath.Join(root, "archive")+`" adalah arsip`) {
+	if err := app.Stages().Run(ctx, &w, "test", app.Publish); err == nil || !strings.Contains(err.Error(), `"`+filepath.Join(root, "archive")+`" adalah arsip`) {
 		t.Errorf("publish.publik = \"archive\": %v", err)
 	}
 	for f, want := range keep {

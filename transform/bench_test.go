@@ -14,8 +14,8 @@ import (
 
 	"github.com/pantau-koperasi/pantau/internal/workspace"
 	"github.com/pantau-koperasi/pantau/scoring"
-	_ "github.com/pantau-koperasi/pantau/scoring/kesehatan"    // registers the health stage
-	_ "github.com/pantau-koperasi/pantau/scoring/tindaklanjut" // registers the follow-up stage
+	"github.com/pantau-koperasi/pantau/scoring/kesehatan"
+	"github.com/pantau-koperasi/pantau/scoring/tindaklanjut"
 )
 
 // Benchmarks at 2,000 / 20,000 / 130,000 cooperatives × 10 tahun buku (130,000 is the national count).
@@ -231,7 +231,7 @@ func BenchmarkScore(b *testing.B) {
 				resetPeak()
 				cpu0 := cpuSeconds()
 				start := time.Now()
-				res, err := scoring.Run(context.Background(), ws, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC))
+				res, err := scoring.Run(context.Background(), ws, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), scoring.Keaktifan(), kesehatan.Stage(), tindaklanjut.Stage())
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -345,13 +345,13 @@ func (h *handler) auth(w http.ResponseWriter, r *http.Request, bearer string) (*
 		return nil, false
 	}
 	// The server's access log names the token behind the request by its id (never the secret); it
-	// takes this header out before the answer leaves (internal/web.HeaderTokenID).
+	// takes this header out before the answer leaves (app/web.HeaderTokenID).
 	w.Header().Set(HeaderTokenID, strconv.FormatInt(t.ID, 10))
 	return t, true
 }
 
 // HeaderTokenID carries the resolved token's id to the server's access log; the same name as
-// internal/web.HeaderTokenID (cmd/pantau checks the two agree).
+// app/web.HeaderTokenID (cmd/pantau checks the two agree).
 const HeaderTokenID = "X-Pantau-Token-Id"
 
 // readBody reads the request body through the limit (serve.max_upload_mb): a Content-Length over
