@@ -36,7 +36,7 @@ type Options struct {
 // Result of one job run.
 type Result struct {
 	ID       int64
-	Status   string
+	Status   runs.Status
 	Attempts int
 	Duration time.Duration
 }
@@ -275,7 +275,7 @@ func (r *Runner) Run(ctx context.Context, name string, tr Trigger, scheduled tim
 		runErr = errors.Join(runErr, err)
 	}
 	if r.opt.Observe != nil {
-		r.opt.Observe(name, status, res.Duration)
+		r.opt.Observe(name, status.String(), res.Duration)
 	}
 	r.log.Info("job finished", "job", name, "run", id, "status", status, "attempts", attempts, "duration", res.Duration)
 	if runErr != nil {
@@ -290,7 +290,7 @@ func (r *Runner) skip(ctx context.Context, j *Job, tr Trigger, scheduled time.Ti
 		return Result{Status: StatusSkipped}, errors.Join(fmt.Errorf("%w: %s", ErrSkipped, reason), err)
 	}
 	if r.opt.Observe != nil {
-		r.opt.Observe(j.Name, StatusSkipped, 0)
+		r.opt.Observe(j.Name, StatusSkipped.String(), 0)
 	}
 	return Result{Status: StatusSkipped}, fmt.Errorf("%w: %s", ErrSkipped, reason)
 }

@@ -6,16 +6,17 @@ import (
 	"errors"
 	"time"
 
+	"github.com/pantau-koperasi/pantau/internal/runs"
 	"github.com/pantau-koperasi/pantau/internal/warehouse"
 )
 
-// Run statuses of ops.job_runs.
+// Run statuses of ops.job_runs and ops.job_state: the run vocabulary of internal/runs.
 const (
-	StatusRunning   = "running"
-	StatusSucceeded = "succeeded"
-	StatusFailed    = "failed"
-	StatusSkipped   = "skipped"
-	StatusCancelled = "cancelled"
+	StatusRunning   = runs.Running
+	StatusSucceeded = runs.Succeeded
+	StatusFailed    = runs.Failed
+	StatusSkipped   = runs.Skipped
+	StatusCancelled = runs.Cancelled
 )
 
 // JobState is the persisted memory of one job (ops.job_state).
@@ -23,7 +24,7 @@ type JobState struct {
 	Job          string
 	LastStarted  time.Time
 	LastFinished time.Time
-	LastStatus   string
+	LastStatus   runs.Status
 	LastError    string
 }
 
@@ -35,7 +36,7 @@ type RunRecord struct {
 	ScheduledFor time.Time
 	Started      time.Time
 	Finished     time.Time
-	Status       string
+	Status       runs.Status
 	Attempts     int
 	Message      string
 	Stages       []StageRecord
@@ -44,7 +45,7 @@ type RunRecord struct {
 // StageRecord is one row of ops.runs.
 type StageRecord struct {
 	Stage    string
-	Status   string
+	Status   runs.Status
 	Rows     int64
 	Started  time.Time
 	Finished time.Time
@@ -81,25 +82,25 @@ func beginRun(ctx context.Context, wh *warehouse.Warehouse, job string, tr Trigg
 	var id int64
 	err := wh.Write(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO ops.job_runs (job, trigger, scheduled_for, started_at, status) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			job, tr.String(), nullTime(scheduled), start, StatusRunning).Scan(&id); err != nil {
+			job, tr.String(), nullTime(scheduled), start, StatusRunning.String()).Scan(&id); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO ops.job_state (job, last_started_at, last_status) VALUES (?, ?, ?)
 			ON CONFLICT (job) DO UPDATE SET last_started_at = excluded.last_started_at, last_status = excluded.last_status`,
-			job, start, StatusRunning)
+			job, start, StatusRunning.String())
 		return err
 	})
 	return id, err
 }
 
-func finishRun(ctx context.Context, wh *warehouse.Warehouse, id int64, job, status string, attempts int, msg string, end time.Time) error {
+func finishRun(ctx context.Context, wh *warehouse.Warehouse, id int64, job string, status runs.Status, attempts int, msg string, end time.Time) error {
 	return wh.Write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE ops.job_runs SET finished_at = ?, status = ?, attempts = ?, message = ? WHERE id = ?`,
-			end, status, attempts, nullString(msg), id); err != nil {
+			end, status.String(), attempts, nullString(msg), id); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE ops.job_state SET last_finished_at = ?, last_status = ?, last_error = ? WHERE job = ?`,
-			end, status, nullString(msg), job)
+			end, status.String(), nullString(msg), job)
 		return err
 	})
 }
@@ -107,7 +108,7 @@ func finishRun(ctx context.Context, wh *warehouse.Warehouse, id int64, job, stat
 func recordSkip(ctx context.Context, wh *warehouse.Warehouse, job string, tr Trigger, scheduled, now time.Time, reason string) error {
 	return wh.Write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO ops.job_runs (job, trigger, scheduled_for, started_at, finished_at, status, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			job, tr.String(), nullTime(scheduled), now, now, StatusSkipped, reason)
+			job, tr.String(), nullTime(scheduled), now, now, StatusSkipped.String(), reason)
 		return err
 	})
 }
@@ -184,13 +185,14 @@ func History(ctx context.Context, wh *warehouse.Warehouse, job string, limit int
 func markInterrupted(ctx context.Context, wh *warehouse.Warehouse, now time.Time) error {
 	return wh.Write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE ops.job_runs SET status = ?, finished_at = ?, message = 'terputus: server berhenti sebelum tugas selesai' WHERE status = ?`,
-			StatusFailed, now, StatusRunning); err != nil {
+			StatusFailed.String(), now, StatusRunning.String()); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE ops.runs SET status = 'failed', finished_at = ?, error = 'terputus: server berhenti sebelum tahap selesai' WHERE status = 'running'`, now); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE ops.runs SET status = ?, finished_at = ?, error = 'terputus: server berhenti sebelum tahap selesai' WHERE status = ?`,
+			runs.Failed.String(), now, runs.Running.String()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE ops.job_state SET last_status = ? WHERE last_status = ?`, StatusFailed, StatusRunning)
+		_, err := tx.ExecContext(ctx, `UPDATE ops.job_state SET last_status = ? WHERE last_status = ?`, StatusFailed.String(), StatusRunning.String())
 		return err
 	})
 }

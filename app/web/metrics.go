@@ -58,7 +58,7 @@ func (m *metrics) observeHTTP(method, route string, code int, d time.Duration) {
 
 func (m *metrics) observeJob(job, status string, d time.Duration) {
 	m.jobRuns.WithLabelValues(job, status).Inc()
-	if status != schedules.StatusSkipped {
+	if status != schedules.StatusSkipped.String() {
 		m.jobDur.WithLabelValues(job).Observe(d.Seconds())
 	}
 }

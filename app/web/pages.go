@@ -53,7 +53,7 @@ func (s *Server) renderJobs(w http.ResponseWriter, r *http.Request, sess users.S
 	for _, j := range s.opt.Runner.Jobs() {
 		st := states[j.Name]
 		_, run := running[j.Name]
-		jobs = append(jobs, jobRow{Name: j.Name, Title: j.Title, Spec: j.Spec, Status: st.LastStatus, Next: s.opt.Runner.Next(j.Name), Last: st.LastStarted, Running: run})
+		jobs = append(jobs, jobRow{Name: j.Name, Title: j.Title, Spec: j.Spec, Status: st.LastStatus.String(), Next: s.opt.Runner.Next(j.Name), Last: st.LastStarted, Running: run})
 	}
 	hist, err := schedules.History(r.Context(), s.ws.WH, "", 30)
 	if err != nil {

@@ -21,18 +21,48 @@ type Stage struct {
 	Run  Func
 }
 
-// Status of a stage run in ops.runs.
-type Status int
+// Status of a run: of a stage in ops.runs, and of a job in ops.job_runs and ops.job_state
+// (schedules). String is the word stored in the warehouse; Label is what people read.
+type Status string
 
 const (
-	Running Status = iota
-	Succeeded
-	Failed
-	Skipped
+	Running   Status = "running"
+	Succeeded Status = "succeeded"
+	Failed    Status = "failed"
+	Skipped   Status = "skipped"
+	Cancelled Status = "cancelled" // a job run stopped by shutdown or by its context (ops.job_runs only)
 )
 
-func (s Status) String() string {
-	return [...]string{"running", "succeeded", "failed", "skipped"}[s]
+// Statuses lists every run status.
+var Statuses = []Status{Running, Succeeded, Failed, Skipped, Cancelled}
+
+func (s Status) String() string { return string(s) }
+
+// Label is the status in Bahasa Indonesia.
+func (s Status) Label() string {
+	switch s {
+	case Running:
+		return "berjalan"
+	case Succeeded:
+		return "berhasil"
+	case Failed:
+		return "gagal"
+	case Skipped:
+		return "dilewati"
+	case Cancelled:
+		return "dibatalkan"
+	}
+	return string(s)
+}
+
+// ParseStatus reads a status as stored in the warehouse.
+func ParseStatus(s string) (Status, error) {
+	for _, st := range Statuses {
+		if s == string(st) {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("status run %q tidak dikenal", s)
 }
 
 // Sequence executes stages in order for job, recording each in ops.runs. It stops at the first
