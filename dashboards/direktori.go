@@ -289,7 +289,7 @@ func (b *builder) direktori() (int64, int, error) {
 					d.Indikator = append(d.Indikator, append([]any{i, ru}, r[4:]...))
 				case kas:
 					r[2] = lblKasus(asStr(r[2]))
-					if l, ok := labelStatusKasus[asStr(r[3])]; ok {
+					if l, ok := labelStatusKasus(asStr(r[3])); ok {
 						r[3] = l
 					}
 					kasus[asStr(r[0])] = append(kasus[asStr(r[0])], r[1:])

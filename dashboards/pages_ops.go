@@ -196,7 +196,16 @@ func lblKasus(k string) string {
 	return k
 }
 
-var labelStatusKasus = map[string]string{"baru": "Baru", "diproses": "Diproses", "selesai": "Selesai", "dibatalkan": "Dibatalkan"}
+// labelStatusKasus is the label of a case status (tindaklanjut.Status.Label); ok is false for a
+// word that is no status.
+func labelStatusKasus(k string) (string, bool) {
+	for _, s := range tindaklanjut.Statuses {
+		if s.String() == k {
+			return s.Label(), true
+		}
+	}
+	return "", false
+}
 
 func (b *builder) tindakLanjut() (*Page, error) {
 	p := &Page{File: "tindak-lanjut.html", Key: "tindak-lanjut", Judul: "Tindak Lanjut",
@@ -263,7 +272,7 @@ func (b *builder) tindakLanjut() (*Page, error) {
 	var items []irisan
 	col := map[string]string{"baru": "#1565c0", "diproses": "#ffa000", "selesai": "#2e7d32", "dibatalkan": "#9e9e9e"}
 	for _, r := range st {
-		l := labelStatusKasus[asStr(r[0])]
+		l, _ := labelStatusKasus(asStr(r[0]))
 		if l == "" {
 			l = asStr(r[0])
 		}
@@ -281,7 +290,7 @@ func (b *builder) tindakLanjut() (*Page, error) {
 	}
 	for _, r := range list {
 		r[3] = lblKasus(asStr(r[3]))
-		if l, ok := labelStatusKasus[asStr(r[6])]; ok {
+		if l, ok := labelStatusKasus(asStr(r[6])); ok {
 			r[6] = l
 		}
 	}

@@ -40,8 +40,14 @@ type (
 // Reason is a reason code and its label.
 type Reason struct{ Code, Label string }
 
-// Statuses a case may take (SPEC §4).
-var Statuses = []string{"baru", "diproses", "selesai", "dibatalkan"}
+// Statuses a case may take (SPEC §4), as the forms send them: tindaklanjut.Statuses' words.
+var Statuses = func() []string {
+	out := make([]string, len(tindaklanjut.Statuses))
+	for i, st := range tindaklanjut.Statuses {
+		out[i] = st.String()
+	}
+	return out
+}()
 
 // validStatusFilter: the list's ?status= is empty (every case), "terbuka" (baru and diproses) or a
 // status; anything else is the client's mistake, answered 400 before the follow-up module sees it.

@@ -129,7 +129,7 @@ func ExportXLSX(ctx context.Context, wh *warehouse.Warehouse, w io.Writer, asOf 
 			due = x.c.JatuhTempo.Format("2006-01-02")
 		}
 		put(s1, r, 0, no, x.c.ID, x.c.NIK, x.c.NamaKoperasi, x.alamat, x.desa, AlasanLabel[x.c.Alasan], x.c.Keterangan, x.c.Prioritas,
-			x.c.Petugas, due, x.c.Status, x.catatanTerakhir, "")
+			x.c.Petugas, due, x.c.Status.String(), x.catatanTerakhir, "")
 		r++
 	}
 	put(s2, 1, bold, "Daftar konsep surat teguran (RAT dan pelaporan) — periksa sebelum ditandatangani")

@@ -31,6 +31,21 @@ const (
 
 func (s Status) String() string { return string(s) }
 
+// Label is the status as people read it (pages, dashboards, exports).
+func (s Status) Label() string {
+	switch s {
+	case Baru:
+		return "Baru"
+	case Diproses:
+		return "Diproses"
+	case Selesai:
+		return "Selesai"
+	case Dibatalkan:
+		return "Dibatalkan"
+	}
+	return string(s)
+}
+
 // Open reports whether a case in this status still needs work.
 func (s Status) Open() bool { return s == Baru || s == Diproses }
 
@@ -80,7 +95,7 @@ type Case struct {
 	Alasan       string
 	Keterangan   string
 	TahunBuku    *int
-	Status       string
+	Status       Status
 	Prioritas    string
 	Petugas      string
 	Sumber       string // otomatis, manual
@@ -299,7 +314,7 @@ func update(ctx context.Context, wh *warehouse.Warehouse, actor string, id int64
 		if c.JatuhTempo != nil {
 			due = c.JatuhTempo.Format("2006-01-02")
 		}
-		before := map[string]string{"petugas": c.Petugas, "status": c.Status, "prioritas": c.Prioritas, "jatuh_tempo": due}[field]
+		before := map[string]string{"petugas": c.Petugas, "status": c.Status.String(), "prioritas": c.Prioritas, "jatuh_tempo": due}[field]
 		after, changed, err := fn(tx, &c)
 		if err != nil || !changed {
 			return err
@@ -367,10 +382,10 @@ func SetStatus(ctx context.Context, wh *warehouse.Warehouse, actor string, id in
 		return err
 	}
 	return update(ctx, wh, actor, id, "status", func(tx *sql.Tx, c *Case) (string, bool, error) {
-		if c.Status == string(st) {
+		if c.Status == st {
 			return "", false, nil
 		}
-		if st.Open() && !Status(c.Status).Open() {
+		if st.Open() && !c.Status.Open() {
 			var other int64
 			err := tx.QueryRowContext(ctx, `SELECT id FROM ops.tindak_lanjut WHERE nik = ? AND alasan = ? AND status IN ('baru', 'diproses') AND id <> ? LIMIT 1`,
 				c.NIK, c.Alasan, c.ID).Scan(&other)
@@ -380,7 +395,7 @@ func SetStatus(ctx context.Context, wh *warehouse.Warehouse, actor string, id in
 				return "", false, err
 			}
 		}
-		return string(st), true, nil
+		return st.String(), true, nil
 	})
 }
 
@@ -472,7 +487,7 @@ func List(ctx context.Context, wh *warehouse.Warehouse, f Filter) ([]Case, error
 			return nil, err
 		}
 		q += ` AND t.status = ?`
-		args = append(args, string(s))
+		args = append(args, s.String())
 	}
 	if f.Alasan != "" {
 		q += ` AND t.alasan = ?`
