@@ -3,6 +3,8 @@ package dashboards
 import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/pantau-koperasi/pantau/scoring"
 )
 
 // Chart options are built with go-echarts' typed options and taken as JSON (chart.JSON()); pantau.js
@@ -13,16 +15,20 @@ import (
 // Semantic colours used the same way on every page.
 var (
 	warnaStatus = map[string]string{"aktif": "#2e7d32", "tidak_aktif": "#c62828", "baru": "#1565c0", "dibubarkan": "#757575", "belum_dinilai": "#bdbdbd"}
-	labelStatus = map[string]string{"aktif": "Aktif", "tidak_aktif": "Tidak aktif", "baru": "Baru", "dibubarkan": "Dibubarkan", "belum_dinilai": "Belum dinilai"}
 	urutStatus  = []string{"aktif", "tidak_aktif", "baru", "dibubarkan"}
 
 	urutKategori  = []string{"Sehat", "Cukup Sehat", "Dalam Pengawasan", "Dalam Pengawasan Khusus", "Tidak Dapat Dinilai"}
 	warnaKategori = map[string]string{"Sehat": "#2e7d32", "Cukup Sehat": "#9ccc65", "Dalam Pengawasan": "#ffa000", "Dalam Pengawasan Khusus": "#c62828", "Tidak Dapat Dinilai": "#9e9e9e"}
 )
 
+// lblStatus is an activity status's label (scoring.Status.Label), or "Belum dinilai" for the
+// cooperatives without a mart.keaktifan row.
 func lblStatus(k string) string {
-	if l, ok := labelStatus[k]; ok {
-		return l
+	if s, err := scoring.ParseStatus(k); err == nil {
+		return s.Label()
+	}
+	if k == "belum_dinilai" {
+		return "Belum dinilai"
 	}
 	return k
 }

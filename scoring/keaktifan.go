@@ -27,8 +27,27 @@ const (
 	Dibubarkan
 )
 
+// Statuses lists every activity status.
+var Statuses = []Status{Aktif, TidakAktif, Baru, Dibubarkan}
+
+// String is the word stored in mart.keaktifan.status.
 func (s Status) String() string {
 	return [...]string{"aktif", "tidak_aktif", "baru", "dibubarkan"}[s]
+}
+
+// Label is the status as people read it.
+func (s Status) Label() string {
+	return [...]string{"Aktif", "Tidak aktif", "Baru", "Dibubarkan"}[s]
+}
+
+// ParseStatus reads a status as stored in mart.keaktifan.
+func ParseStatus(s string) (Status, error) {
+	for _, st := range Statuses {
+		if s == st.String() {
+			return st, nil
+		}
+	}
+	return 0, fmt.Errorf("status keaktifan %q tidak dikenal", s)
 }
 
 // Warning beside the status.
