@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -43,18 +44,56 @@ func (k Kind) String() string {
 	return "laporan"
 }
 
-// Status of a submission.
-type Status int
+// Status of a submission: what became of a file, a pulled page or a pushed batch as a whole. String
+// is the word in Summary.Status, the JSON of `pantau ingest --json` and the push API, and, for the
+// words Stored lists, ops.submissions.status; Label is what people read. (A row's fate is another
+// vocabulary: rowStatus in load.go, raw.rows.status. A reviewer's verdict on a held load is a third:
+// transform.ReviewStatus, ops.load_reviews.status. docs/GLOSSARY.md tells the three apart.)
+type Status string
 
 const (
-	StatusDiterima Status = iota // loaded (possibly with quarantined rows)
-	StatusDuplikat               // the same bytes were received before: nothing done
-	StatusDitolak                // the file as a whole could not be read
-	StatusUji                    // dry run: nothing written
+	StatusDiterima Status = "diterima" // loaded (possibly with quarantined rows); stored
+	StatusDuplikat Status = "duplikat" // the same bytes were received before: nothing done; not stored
+	StatusDitolak  Status = "ditolak"  // the file as a whole could not be read; stored, with the reason in message
+	StatusUji      Status = "uji"      // dry run: nothing written
+	StatusKosong   Status = "kosong"   // a pulled page without records: only the pull cursor moves; not stored
 )
 
-func (s Status) String() string {
-	return [...]string{"diterima", "duplikat", "ditolak", "uji"}[s]
+// Statuses lists every submission status.
+var Statuses = []Status{StatusDiterima, StatusDuplikat, StatusDitolak, StatusUji, StatusKosong}
+
+// Stored lists the statuses written to ops.submissions.status (0002_ops.sql lists the same words).
+// The others are answers to the caller only: a duplicate points at the earlier submission, a dry
+// run and an empty page write nothing.
+var Stored = []Status{StatusDiterima, StatusDitolak}
+
+func (s Status) String() string { return string(s) }
+
+// Label is the status as people read it, in Bahasa Indonesia.
+func (s Status) Label() string {
+	switch s {
+	case StatusDiterima:
+		return "Diterima"
+	case StatusDuplikat:
+		return "Sudah pernah diterima"
+	case StatusDitolak:
+		return "Ditolak"
+	case StatusUji:
+		return "Uji coba, tidak disimpan"
+	case StatusKosong:
+		return "Halaman kosong"
+	}
+	return string(s)
+}
+
+// ParseStatus reads a submission status as written in Summary.Status or ops.submissions.status.
+func ParseStatus(s string) (Status, error) {
+	for _, st := range Statuses {
+		if s == string(st) {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("status kiriman %q tidak dikenal", s)
 }
 
 // Options of one ingest.
@@ -79,7 +118,7 @@ type Summary struct {
 	File         string        `json:"file"`
 	SHA256       string        `json:"sha256"`
 	Kind         string        `json:"kind"`
-	Status       string        `json:"status"`
+	Status       string        `json:"status"` // a Status's word (Status.String()); see Statuses
 	RowsRead     int           `json:"rows_read"`
 	Accepted     int           `json:"rows_accepted"`
 	Quarantined  int           `json:"rows_quarantined"`

@@ -43,7 +43,8 @@ func FindSubmission(ctx context.Context, q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }, hash string) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status NOT IN ('uji', 'ditolak') ORDER BY id LIMIT 1`, hash).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT id FROM ops.submissions WHERE sha256 = ? AND status NOT IN (?, ?) ORDER BY id LIMIT 1`,
+		hash, StatusUji.String(), StatusDitolak.String()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

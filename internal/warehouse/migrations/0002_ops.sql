@@ -4,6 +4,7 @@ CREATE SEQUENCE IF NOT EXISTS ops.run_id_seq START 1;
 CREATE SEQUENCE IF NOT EXISTS ops.quarantine_id_seq START 1;
 
 -- One row per file or API batch. A file is known by its sha256: the same bytes again are a no-op.
+-- status: ingest.Stored (duplikat, uji and kosong are answers to the caller, never stored).
 CREATE TABLE IF NOT EXISTS ops.submissions (
     id                BIGINT PRIMARY KEY DEFAULT nextval('ops.submission_id_seq'),
     source            VARCHAR NOT NULL,   -- 'file', 'upload', 'api:<name>', 'push', 'demo'
@@ -18,7 +19,7 @@ CREATE TABLE IF NOT EXISTS ops.submissions (
     rows_quarantined  INTEGER NOT NULL DEFAULT 0,
     rows_duplicate    INTEGER NOT NULL DEFAULT 0,
     rows_skipped      INTEGER NOT NULL DEFAULT 0,
-    status            VARCHAR NOT NULL,   -- see ingest.SubmissionStatus
+    status            VARCHAR NOT NULL,   -- diterima, ditolak
     message           VARCHAR
 );
 CREATE INDEX IF NOT EXISTS submissions_sha ON ops.submissions (sha256);
