@@ -58,7 +58,7 @@ func IngestInboxWith(ctx context.Context, ws *workspace.Workspace, o InboxOption
 		}
 		s, err := ingest.IngestFile(ctx, ws, f, ingest.Options{Source: "inbox"})
 		sums = append(sums, s)
-		if err != nil && s.Status != "ditolak" {
+		if err != nil && s.Status != ingest.StatusDitolak {
 			ws.Log.Warn("inbox file left for the next scan", "file", f, "err", err)
 			continue
 		}

@@ -118,7 +118,7 @@ type Summary struct {
 	File         string        `json:"file"`
 	SHA256       string        `json:"sha256"`
 	Kind         string        `json:"kind"`
-	Status       string        `json:"status"` // a Status's word (Status.String()); see Statuses
+	Status       Status        `json:"status"` // stored and printed as its word (Status.String()); see Statuses
 	RowsRead     int           `json:"rows_read"`
 	Accepted     int           `json:"rows_accepted"`
 	Quarantined  int           `json:"rows_quarantined"`
@@ -162,7 +162,7 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 	sum := &Summary{File: name, Kind: KindLaporan.String()}
 	hash, size, err := fileHash(path)
 	if err != nil {
-		sum.Status = StatusDitolak.String()
+		sum.Status = StatusDitolak
 		sum.Message = "berkas tidak dapat dibaca: " + err.Error()
 		return sum, &FileError{File: name, Msg: "berkas tidak dapat dibaca", Err: err}
 	}
@@ -175,7 +175,7 @@ func IngestFile(ctx context.Context, ws *workspace.Workspace, path string, opt O
 		return sum, nil
 	}
 	reject := func(err error) (*Summary, error) {
-		*sum = Summary{File: name, SHA256: hash, Kind: sum.Kind, Status: StatusDitolak.String(), Message: errDetail(err)}
+		*sum = Summary{File: name, SHA256: hash, Kind: sum.Kind, Status: StatusDitolak, Message: errDetail(err)}
 		if !opt.DryRun {
 			id, rerr := recordRejected(ctx, ws, opt, name, hash, size, err.Error())
 			sum.SubmissionID = id

@@ -53,7 +53,7 @@ func FindSubmission(ctx context.Context, q interface {
 
 // received makes sum say that its bytes were received before as submission id.
 func received(sum *Summary, id int64) {
-	*sum = Summary{File: sum.File, SHA256: sum.SHA256, Kind: sum.Kind, SubmissionID: id, Status: StatusDuplikat.String(),
+	*sum = Summary{File: sum.File, SHA256: sum.SHA256, Kind: sum.Kind, SubmissionID: id, Status: StatusDuplikat,
 		Message: fmt.Sprintf("berkas yang sama persis sudah diterima sebagai kiriman #%d; tidak ada yang berubah", id)}
 }
 
@@ -102,7 +102,7 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 		if err := r.finish(); err != nil {
 			return err
 		}
-		sum.Status = StatusUji.String()
+		sum.Status = StatusUji
 		return nil
 	}
 	err = ws.WH.WriteConn(ctx, func(conn *sql.Conn) error {
@@ -168,7 +168,7 @@ func runLoad(ctx context.Context, ws *workspace.Workspace, b *Batch, opt Options
 		}
 		return fmt.Errorf("%s: memuat ke gudang data: %w", b.Filename, err)
 	}
-	sum.Status = StatusDiterima.String()
+	sum.Status = StatusDiterima
 	return nil
 }
 

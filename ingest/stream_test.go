@@ -200,8 +200,8 @@ func TestProblemsInRowOrder(t *testing.T) {
 		for _, p := range s.Problems {
 			got = append(got, fmt.Sprintf("%d:%s", p.Row, p.Code))
 		}
-		sameList(t, s.Status+" problems", got, []string{"2:duplikat_bertentangan", "4:duplikat_bertentangan", "5:angka_tidak_terbaca", "6:duplikat_bertentangan"})
-		sameList(t, s.Status+" row status", s.RowStatus, []string{"quarantined", "accepted", "quarantined", "quarantined", "quarantined", "duplicate"})
+		sameList(t, s.Status.String()+" problems", got, []string{"2:duplikat_bertentangan", "4:duplikat_bertentangan", "5:angka_tidak_terbaca", "6:duplikat_bertentangan"})
+		sameList(t, s.Status.String()+" row status", s.RowStatus, []string{"quarantined", "accepted", "quarantined", "quarantined", "quarantined", "duplicate"})
 	}
 	if strings.Join(dry.Warnings, "|") != strings.Join(real.Warnings, "|") || len(real.Warnings) != 1 || real.Warnings[0] != "baris 7 sama persis dengan baris 3; dihitung sekali" {
 		t.Errorf("warnings: dry %q, real %q", dry.Warnings, real.Warnings)
@@ -354,7 +354,7 @@ func TestSameFileTwiceAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := <-results, <-results
-	statuses := []string{a.Status, b.Status}
+	statuses := []string{a.Status.String(), b.Status.String()}
 	sort.Strings(statuses)
 	if statuses[0] != "diterima" || statuses[1] != "duplikat" {
 		t.Errorf("statuses %v, want one diterima and one duplikat", statuses)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pantau-koperasi/pantau/app"
+	"github.com/pantau-koperasi/pantau/ingest"
 	"github.com/pantau-koperasi/pantau/ingest/pull"
 	"github.com/pantau-koperasi/pantau/internal/config"
 	gen "github.com/pantau-koperasi/pantau/internal/demo"
@@ -52,7 +53,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, o Options, out io.Writer)
 		for _, s := range sums {
 			accepted += s.Accepted
 			quarantined += s.Quarantined
-			if s.Status == "duplikat" {
+			if s.Status == ingest.StatusDuplikat {
 				dup++
 			}
 		}

@@ -148,16 +148,16 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess users.Sessi
 		return
 	}
 	sum, err := ingest.IngestFile(r.Context(), s.ws, path, ingest.Options{DryRun: true, Source: "upload", ReceivedBy: sess.Username, Filename: name})
-	if err != nil && (sum == nil || sum.Status != "ditolak") {
+	if err != nil && (sum == nil || sum.Status != ingest.StatusDitolak) {
 		os.RemoveAll(dir)
 		s.log.Error("dry run", "file", name, "err", err)
 		s.uploadError(w, r, sess, http.StatusInternalServerError, "pemeriksaan berkas gagal: "+err.Error())
 		return
 	}
-	if sum.Status == "duplikat" || sum.Status == "ditolak" {
+	if sum.Status == ingest.StatusDuplikat || sum.Status == ingest.StatusDitolak {
 		os.RemoveAll(dir) // nothing to confirm
 	}
-	s.metrics.uploads.WithLabelValues("uji_" + sum.Status).Inc()
+	s.metrics.uploads.WithLabelValues("uji_" + sum.Status.String()).Inc()
 	d := reportData{Sum: sum, Problems: sum.Problems, Token: tok}
 	if len(d.Problems) > 200 {
 		d.More = len(d.Problems) - 200
@@ -213,7 +213,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess users.Sess
 	release()
 	if err != nil {
 		s.log.Error("upload ingest", "file", meta.Filename, "err", err)
-		if sum == nil || sum.Status != "ditolak" {
+		if sum == nil || sum.Status != ingest.StatusDitolak {
 			// Not the file's fault (the warehouse, a cancelled request): put the claim back so the
 			// user can confirm again.
 			os.Rename(dir, strings.TrimSuffix(dir, ".dipakai"))
@@ -221,12 +221,12 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess users.Sess
 			return
 		}
 		os.RemoveAll(dir)
-		s.metrics.uploads.WithLabelValues(sum.Status).Inc()
+		s.metrics.uploads.WithLabelValues(sum.Status.String()).Inc()
 		s.fail(w, r, http.StatusUnprocessableEntity, "Berkas ditolak", "berkas tidak dapat dibaca: "+sum.Message)
 		return
 	}
 	os.RemoveAll(dir)
-	s.metrics.uploads.WithLabelValues(sum.Status).Inc()
+	s.metrics.uploads.WithLabelValues(sum.Status.String()).Inc()
 	s.log.Info("upload loaded", "file", meta.Filename, "user", sess.Username, "submission", sum.SubmissionID, "accepted", sum.Accepted, "quarantined", sum.Quarantined)
 	s.render(w, r, http.StatusOK, "done", s.page(&sess, "Laporan dimuat", doneData{Sum: sum}))
 }

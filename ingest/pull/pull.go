@@ -199,10 +199,10 @@ func Pull(ctx context.Context, ws *workspace.Workspace, src *config.Sumber, opt 
 			// Nothing to load: an empty last page, or a page received before byte for byte. Only
 			// the position moves.
 			if prev > 0 {
-				sum.SubmissionID, sum.Status = prev, ingest.StatusDuplikat.String()
+				sum.SubmissionID, sum.Status = prev, ingest.StatusDuplikat
 				sum.Message = fmt.Sprintf("halaman yang sama persis sudah diterima sebagai kiriman #%d; tidak ada yang berubah", prev)
 			} else {
-				sum.Status = "kosong"
+				sum.Status = ingest.StatusKosong
 				sum.Message = "halaman tanpa rekaman"
 			}
 			if err := ws.WH.Write(ctx, func(tx *sql.Tx) error { return ns.save(ctx, tx, now) }); err != nil {
