@@ -80,12 +80,6 @@ func newExportCmd() *cobra.Command {
 				}
 				return err
 			}
-			if !partitioned {
-				// An export holds personal data: 0644 at most, never executable.
-				if err := outpath.FixMode(o.Out); err != nil {
-					return err
-				}
-			}
 			o.Out = given
 			fmt.Fprintf(cmd.OutOrStdout(), say("%d baris %s diekspor ke %s (%s)\n", "%d rows of %s exported to %s (%s)\n"), n, o.Table, o.Out, o.Format)
 			return nil

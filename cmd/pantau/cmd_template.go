@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -63,15 +64,7 @@ func init() {
 					_, err := cmd.OutOrStdout().Write(buf.Bytes())
 					return err
 				}
-				fh, err := outpath.Create(path)
-				if err != nil {
-					return err
-				}
-				_, err = fh.Write(buf.Bytes())
-				if cerr := fh.Close(); err == nil {
-					err = cerr
-				}
-				if err != nil {
+				if err := outpath.Write(path, func(w io.Writer) error { _, err := buf.WriteTo(w); return err }); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), say("templat ditulis ke %s\n", "template written to %s\n"), out)

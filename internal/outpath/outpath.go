@@ -18,14 +18,15 @@
 // Refusals wrap ErrProtected and name the path as given, the resolved path and the reason, in
 // Bahasa Indonesia, so the CLI exits 1 with a message a petugas can act on.
 //
-// Files holding personal data are never left executable: Create opens with mode 0644 and FixMode
-// strips execute bits and group/other write from a file another library wrote (excelize's SaveAs
-// uses 0777).
+// Files holding personal data are never left executable: Create and Write open with mode 0644 and
+// strip execute bits and group/other write from a file that already existed (excelize's SaveAs,
+// which they replace, used 0777).
 package outpath
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -325,15 +326,19 @@ func Create(path string) (*os.File, error) {
 	return f, nil
 }
 
-// FixMode strips execute bits and group/other write from a written file (0755 → 0644, 0777 → 0644;
-// 0600 stays 0600).
-func FixMode(path string) error {
-	f, err := os.Open(path)
+// Write creates path as Create does and lets write fill it (a workbook, a buffer): the one way a
+// command writes a whole file it has built in memory. (A func, not io.WriterTo: excelize's WriteTo
+// takes options.)
+func Write(path string, write func(w io.Writer) error) error {
+	f, err := Create(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	return fixMode(f)
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func fixMode(f *os.File) error {

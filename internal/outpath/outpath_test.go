@@ -194,9 +194,10 @@ func TestModes(t *testing.T) {
 	os.WriteFile(world, []byte("x"), 0o777)
 	os.Chmod(world, 0o777)
 	for _, p := range []string{private, world} {
-		if err := outpath.FixMode(p); err != nil {
+		if f, err = outpath.Create(p); err != nil {
 			t.Fatal(err)
 		}
+		f.Close()
 	}
 	for p, want := range map[string]os.FileMode{fresh: 0o644, old: 0o644, private: 0o600, world: 0o644} {
 		fi, err := os.Stat(p)

@@ -362,15 +362,7 @@ func WriteXLSX(ws []Worksheet, path string) error {
 	}
 	// Not SaveAs: excelize creates the file 0777 (0755 after umask), and a worksheet holds a
 	// cooperative's figures, not a program.
-	out, err := outpath.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := f.WriteTo(out); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return outpath.Write(path, func(w io.Writer) error { return f.Write(w) })
 }
 
 func ptrStr(s string) *string { return &s }

@@ -20,6 +20,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -29,6 +30,7 @@ import (
 	"github.com/marcboeker/go-duckdb"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/pantau-koperasi/pantau/internal/outpath"
 	"github.com/pantau-koperasi/pantau/internal/sqlout"
 	"github.com/pantau-koperasi/pantau/internal/warehouse"
 )
@@ -296,7 +298,7 @@ func decimalString(d duckdb.Decimal) string {
 }
 
 func writeCSV(ctx context.Context, db *sql.DB, q string, cols []column, out string) (int64, error) {
-	f, err := os.Create(out)
+	f, err := outpath.Create(out) // an export holds personal data: 0644 at most, never executable
 	if err != nil {
 		return 0, err
 	}
@@ -463,9 +465,6 @@ func writeXLSX(ctx context.Context, db *sql.DB, q string, cols []column, out str
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return n, err
 	}
-	if err := f.SaveAs(out); err != nil {
-		return n, err
-	}
-	// excelize creates the file with os.ModePerm (0777 before umask): an export is data, not a program.
-	return n, os.Chmod(out, 0o644)
+	// Not excelize's SaveAs: it creates the file with os.ModePerm (0777 before umask).
+	return n, outpath.Write(out, func(w io.Writer) error { return f.Write(w) })
 }
